@@ -1,0 +1,147 @@
+/**
+ * The `neo4j-hooks` commands: `serve` runs the hook service, `render` previews what the hooks
+ * return for custom resources in a YAML file, `crds` prints (or writes) the generated CRDs.
+ */
+import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { ALL_KINDS } from '../lib/schemas/index.js';
+import { GROUP } from '../lib/schemas/kind.js';
+import { crdFileName, crdFor } from '../lib/crd/generate.js';
+import { preview, PreviewError } from '../lib/hook/preview.js';
+import type { K8sObject } from '../lib/k8s/object.js';
+import { isRecord } from '../lib/k8s/object.js';
+import { serve, settingsFromEnv } from './server.js';
+
+const USAGE = `usage:
+  neo4j-hooks serve                      run the hook service (PORT, HOST, LOG_LEVEL, HOOK_TOKEN)
+  neo4j-hooks render <file.yaml|-> [--observed <file|dir>] [--output yaml|json] [--now <RFC3339>]
+                                         print the children and status the hooks return for each CR
+  neo4j-hooks crds [--out-dir <dir>]     print the generated CRDs, or write one file per kind`;
+
+/** A command-line mistake: usage is printed with it. */
+class UsageError extends Error {}
+
+/** Parses a YAML stream into its non-empty documents; throws with the file name and position. */
+export function readYamlDocuments(text: string, source: string): unknown[] {
+  const docs = parseAllDocuments(text);
+  const out: unknown[] = [];
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const problem = doc.errors[0];
+    if (problem) throw new Error(`${source}: invalid YAML: ${problem.message}`);
+    const value: unknown = doc.toJS();
+    if (value !== null && value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+function readSource(path: string): string {
+  return path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+}
+
+function readObserved(path: string): K8sObject[] {
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((f) => /\.(ya?ml|json)$/u.test(f))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
+  return files.flatMap((file) => readYamlDocuments(readFileSync(file, 'utf8'), file)).flatMap((doc) =>
+    isRecord(doc) && doc.kind === 'List' && Array.isArray(doc.items) ? doc.items : [doc],
+  ) as K8sObject[];
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  args.splice(i, 2);
+  return value;
+}
+
+/** An object of another API (a Secret next to the CRs): not ours to preview. */
+function isForeign(doc: unknown): doc is K8sObject {
+  if (!isRecord(doc) || typeof doc.apiVersion !== 'string') return false;
+  return !doc.apiVersion.startsWith(`${GROUP}/`) && !ALL_KINDS.some((k) => k.kind === doc.kind);
+}
+
+function render(args: string[]): number {
+  const observedPath = option(args, '--observed');
+  const output = option(args, '--output') ?? 'yaml';
+  const nowText = option(args, '--now');
+  if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output must be yaml or json, got ${output}`);
+  const [file, ...extra] = args;
+  if (!file || extra.length > 0) throw new UsageError('render needs exactly one input file (or - for stdin)');
+  const now = nowText ? new Date(nowText) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not a timestamp: ${nowText}`);
+  const observed = observedPath ? readObserved(observedPath) : [];
+  const results: unknown[] = [];
+  let yamlOut = '';
+  for (const doc of readYamlDocuments(readSource(file), file === '-' ? 'stdin' : file)) {
+    if (isForeign(doc)) {
+      process.stderr.write(`skipping ${doc.kind} ${doc.metadata?.name}: not a ${GROUP} resource\n`);
+      continue;
+    }
+    const result = preview(doc, observed, { now });
+    const { parent, pruned, response } = result;
+    const id = `${parent.kind} ${parent.metadata.namespace}/${parent.metadata.name}`;
+    for (const path of pruned) process.stderr.write(`warning: ${id}: unknown field ${path} (the API server drops it)\n`);
+    results.push({ parent: id, ...response });
+    const statusLines = stringify(response.status).trimEnd().split('\n').map((l) => `#   ${l}`);
+    yamlOut += `# ${id}\n# status:\n${statusLines.join('\n')}\n`;
+    if (response.resyncAfterSeconds) yamlOut += `# resyncAfterSeconds: ${response.resyncAfterSeconds}\n`;
+    for (const child of response.children) yamlOut += `---\n${stringify(child)}`;
+  }
+  process.stdout.write(output === 'json' ? `${JSON.stringify(results, null, 2)}\n` : yamlOut);
+  return 0;
+}
+
+function crds(args: string[]): number {
+  const outDir = option(args, '--out-dir');
+  if (args.length > 0) throw new UsageError(`unexpected arguments: ${args.join(' ')}`);
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    for (const def of ALL_KINDS) writeFileSync(join(outDir, crdFileName(def)), renderCrd(def));
+  } else {
+    process.stdout.write(ALL_KINDS.map((def) => renderCrd(def)).join(''));
+  }
+  return 0;
+}
+
+/** The committed YAML form of one kind's CRD. */
+export function renderCrd(def: (typeof ALL_KINDS)[number]): string {
+  return `---\n# Generated by \`neo4j-hooks crds\` from lib/schemas; do not edit.\n${stringify(crdFor(def), { lineWidth: 0 })}`;
+}
+
+/** Runs the command line; returns the exit code (serve never returns while serving). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(settingsFromEnv());
+        return -1;
+      case 'render':
+        return render(args);
+      case 'crds':
+        return crds(args);
+      case undefined:
+      case '-h':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`neo4j-hooks: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    const message = error instanceof PreviewError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`neo4j-hooks: ${message}\n`);
+    return 1;
+  }
+}
+

@@ -1,0 +1,41 @@
+/**
+ * Prometheus metrics of the hook service, one registry per app so tests can build many apps.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics one app records. */
+export interface HookMetrics {
+  registry: Registry;
+  duration: Histogram<'plural' | 'hook'>;
+  responses: Counter<'plural' | 'hook' | 'code'>;
+  children: Histogram<'plural'>;
+}
+
+/** Creates the registry and metrics; `defaults` adds the process metrics (off in tests). */
+export function createMetrics(defaults: boolean): HookMetrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    duration: new Histogram({
+      name: 'neo4j_hooks_hook_duration_seconds',
+      help: 'Time to answer a hook call, by resource plural and hook.',
+      labelNames: ['plural', 'hook'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    responses: new Counter({
+      name: 'neo4j_hooks_responses_total',
+      help: 'Hook responses by resource plural, hook and HTTP status code.',
+      labelNames: ['plural', 'hook', 'code'],
+      registers: [registry],
+    }),
+    children: new Histogram({
+      name: 'neo4j_hooks_children_per_response',
+      help: 'Number of children in a sync or finalize response, by resource plural.',
+      labelNames: ['plural'],
+      buckets: [0, 1, 2, 5, 10, 15, 20, 30, 50],
+      registers: [registry],
+    }),
+  };
+}

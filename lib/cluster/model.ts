@@ -1,0 +1,98 @@
+/**
+ * Everything derived once from a valid cluster CR that the child builders share: names, labels,
+ * version, the rendered configuration and its hash. Builders read this model and never
+ * re-derive facts, so one sync computes each fact once.
+ */
+import type { ClusterSpec } from '../schemas/cluster.js';
+import type { Resource } from '../k8s/object.js';
+import { contentHash } from '../k8s/hash.js';
+import { parseMemoryBytes } from '../k8s/quantity.js';
+import { computeMemory } from '../neo4j/memory.js';
+import { renderClusterConf, renderInitialConf } from '../neo4j/config.js';
+import { renderHealthScript, renderServerRoles, renderStartupScript } from '../neo4j/scripts.js';
+import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
+import { clusterNames, DEFAULT_ADMIN_SECRET, type ClusterNames } from './names.js';
+
+/** A Neo4jEnterpriseCluster as the hook receives it. */
+export type Cluster = Resource<ClusterSpec>;
+
+/** Default container resources when `spec.resources` is absent (the operator's). */
+export const DEFAULT_RESOURCES = {
+  limits: { cpu: '1000m', memory: '2Gi' },
+  requests: { cpu: '500m', memory: '1Gi' },
+} as const;
+
+/** The ConfigMap content; only the hashed keys restart servers when they change. */
+export interface ClusterConfigFiles {
+  'neo4j.conf': string;
+  'startup.sh': string;
+  'health.sh': string;
+  /** Read only at first formation (not hashed: changing it must not restart servers). */
+  'initial.conf': string;
+  /** Per-server roles (not hashed: Neo4j applies them only when a server is first enabled). */
+  'server-roles': string;
+}
+
+/** Keys of the ConfigMap whose change restarts the servers. */
+export const HASHED_CONFIG_KEYS = ['neo4j.conf', 'startup.sh', 'health.sh'] as const;
+
+/** Derived facts of one valid cluster. */
+export interface ClusterModel {
+  cluster: Cluster;
+  name: string;
+  namespace: string;
+  names: ClusterNames;
+  spec: ClusterSpec;
+  version: Neo4jVersion;
+  image: string;
+  adminSecret: string;
+  resources: NonNullable<ClusterSpec['resources']>;
+  files: ClusterConfigFiles;
+  /** Hash of the hashed ConfigMap keys, stamped on the pod template. */
+  configHash: string;
+  /** Servers that host the system database as primaries (not SECONDARY-constrained). */
+  systemPrimaries: number;
+}
+
+/** The mode of server `i`: its hint, else the cluster-wide constraint. */
+export function serverMode(spec: ClusterSpec, i: number): string {
+  return spec.topology.serverRoles?.find((r) => r.serverIndex === i)?.modeConstraint ?? spec.topology.serverModeConstraint ?? 'NONE';
+}
+
+/** Builds the model of a cluster whose spec passed validation (the tag parses). */
+export function clusterModel(cluster: Cluster): ClusterModel {
+  const { spec } = cluster;
+  const name = cluster.metadata.name;
+  const namespace = cluster.metadata.namespace!;
+  const names = clusterNames(name, namespace);
+  const parsed = parseNeo4jVersion(spec.image.tag);
+  if (!parsed.ok) throw new Error(`clusterModel needs a validated spec: ${parsed.reason}`);
+  const resources = spec.resources ?? structuredClone(DEFAULT_RESOURCES);
+  const limit = resources.limits?.memory;
+  const userConfig = spec.config ?? {};
+  const memory = computeMemory(limit === undefined ? undefined : parseMemoryBytes(limit), userConfig);
+  const headlessFqdn = names.serviceFqdn(names.headless);
+  let systemPrimaries = 0;
+  for (let i = 0; i < spec.topology.servers; i++) if (serverMode(spec, i) !== 'SECONDARY') systemPrimaries++;
+  const files: ClusterConfigFiles = {
+    'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }),
+    'startup.sh': renderStartupScript({ headlessFqdn }),
+    'health.sh': renderHealthScript(),
+    'initial.conf': renderInitialConf(systemPrimaries),
+    'server-roles': renderServerRoles(spec.topology.serverModeConstraint ?? 'NONE', spec.topology.serverRoles ?? []),
+  };
+  return {
+    cluster,
+    name,
+    namespace,
+    names,
+    spec,
+    version: parsed.version,
+    image: `${spec.image.repo}:${spec.image.tag}`,
+    adminSecret: spec.auth?.adminSecret || DEFAULT_ADMIN_SECRET,
+    resources,
+    files,
+    configHash: contentHash(HASHED_CONFIG_KEYS.map((k) => `${k}\n${files[k]}`).join('\n')),
+    systemPrimaries,
+  };
+}

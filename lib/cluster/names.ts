@@ -1,0 +1,39 @@
+/**
+ * Names of everything a Neo4jEnterpriseCluster owns or points at, from the CR name `<c>`: the
+ * operator's names (they are part of the external API: users' scripts and Secrets refer to them).
+ */
+
+/** All derived names of cluster `c` in namespace `namespace`. */
+export function clusterNames(c: string, namespace: string) {
+  const headless = `${c}-headless`;
+  const statefulSet = `${c}-server`;
+  return {
+    config: `${c}-config`,
+    serviceAccount: `${c}-discovery`,
+    headless,
+    discovery: `${c}-discovery`,
+    internals: `${c}-internals`,
+    client: `${c}-client`,
+    statefulSet,
+    podDisruptionBudget: `${c}-server`,
+    certificate: `${c}-tls`,
+    tlsSecret: `${c}-tls-secret`,
+    /** PVC of server i: `data-<c>-server-<i>`. */
+    dataClaim: (i: number) => `data-${statefulSet}-${i}`,
+    /** Pod name of server i. */
+    pod: (i: number) => `${statefulSet}-${i}`,
+    /** Stable DNS name of server i through the headless Service. */
+    podFqdn: (i: number) => `${statefulSet}-${i}.${headless}.${namespace}.svc.${CLUSTER_DOMAIN}`,
+    /** DNS name of a Service of the cluster. */
+    serviceFqdn: (service: string) => `${service}.${namespace}.svc.${CLUSTER_DOMAIN}`,
+  };
+}
+
+/** Names of one cluster (see {@link clusterNames}). */
+export type ClusterNames = ReturnType<typeof clusterNames>;
+
+/** Kubernetes' default cluster DNS domain, as the operator assumed. */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/** Default Secret holding the admin `username` and `password`. */
+export const DEFAULT_ADMIN_SECRET = 'neo4j-admin-secret';

@@ -1,0 +1,57 @@
+/**
+ * What the observed children say about a cluster: the server StatefulSet's rollout and
+ * readiness, the image and immutable fields it was created with. Status comes from here, never
+ * from what this sync is about to emit.
+ */
+import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { K8sObject } from '../k8s/object.js';
+import { findObserved, type ObservedMap } from '../k8s/observed.js';
+import { lastApplied } from '../k8s/frozen.js';
+
+/** The observed server StatefulSet, read defensively (any field may be missing). */
+export interface ServerSetObservation {
+  object: K8sObject;
+  /** The StatefulSet as we last applied it (immutable fields are kept from here). */
+  applied: StatefulSet;
+  replicas: number;
+  readyReplicas: number;
+  updatedReplicas: number;
+  /** The controller has seen the latest spec and every pod runs the latest revision. */
+  rolledOut: boolean;
+  /** Image of the `neo4j` container in the current template. */
+  image?: string;
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** The observed StatefulSet `name`, or undefined before it exists. */
+export function observeServerSet(children: ObservedMap, name: string, namespace: string): ServerSetObservation | undefined {
+  const object = findObserved(children, 'StatefulSet', 'apps/v1', name, namespace);
+  if (!object) return undefined;
+  const sts = object as unknown as StatefulSet;
+  const status = sts.status ?? { replicas: 0 };
+  const replicas = count(sts.spec?.replicas);
+  const updatedReplicas = count(status.updatedReplicas);
+  const caughtUp = count(status.observedGeneration) >= count(object.metadata.generation);
+  const sameRevision = !status.updateRevision || !status.currentRevision || status.updateRevision === status.currentRevision;
+  return {
+    object,
+    applied: lastApplied(object) as unknown as StatefulSet,
+    replicas,
+    readyReplicas: count(status.readyReplicas),
+    updatedReplicas,
+    rolledOut: caughtUp && updatedReplicas >= replicas && sameRevision,
+    image: sts.spec?.template?.spec?.containers?.find((c) => c.name === 'neo4j')?.image,
+  };
+}
+
+/** The tag of an image reference (`repo:tag`, ignoring a digest), or undefined. */
+export function imageTag(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const withoutDigest = image.split('@')[0]!;
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > slash ? withoutDigest.slice(colon + 1) : undefined;
+}

@@ -1,0 +1,100 @@
+/**
+ * The Neo4jEnterpriseCluster reconciler: a valid spec gives the complete child set (ConfigMap,
+ * ServiceAccount, four Services, the server StatefulSet, a PodDisruptionBudget); an invalid spec,
+ * or an image change Neo4j cannot take, freezes the children exactly as last applied and says why
+ * in status. The StatefulSet's immutable fields are kept as observed once it exists.
+ */
+import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import { isEqual } from 'lodash-es';
+import { clusterKind } from '../schemas/cluster.js';
+import type { ChildResource, Desired, HookRequest, Reconciler } from '../hook/reconciler.js';
+import type { K8sObject } from '../k8s/object.js';
+import { listObserved } from '../k8s/observed.js';
+import { lastApplied } from '../k8s/frozen.js';
+import { checkUpgradePath } from '../neo4j/version.js';
+import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet, CONFIG_HASH_ANNOTATION } from './children.js';
+import { clusterModel, type Cluster } from './model.js';
+import { clusterNames } from './names.js';
+import { imageTag, observeServerSet, type ServerSetObservation } from './observation.js';
+import { clusterStatus } from './status.js';
+import { validateCluster } from './validate.js';
+
+/** Child types of a cluster, in the order Metacontroller should create them. */
+export const CLUSTER_CHILDREN: readonly ChildResource[] = [
+  { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
+  { apiVersion: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', updateStrategy: 'InPlace' },
+  { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', resource: 'statefulsets', updateStrategy: 'InPlace' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', updateStrategy: 'InPlace' },
+];
+
+/** Every observed child as last applied: what an invalid spec leaves in place. */
+export function frozenChildren(request: HookRequest, children: readonly ChildResource[]): K8sObject[] {
+  return children.flatMap((type) => listObserved(request.children, type.kind, type.apiVersion).map(lastApplied));
+}
+
+function upgradeError(observed: ServerSetObservation | undefined, tag: string): string | undefined {
+  const running = imageTag(observed?.image);
+  if (!running || running === tag) return undefined;
+  const path = checkUpgradePath(running, tag);
+  return path.allowed ? undefined : `image tag change from ${running} to ${tag} refused: ${path.reason}`;
+}
+
+/**
+ * The StatefulSet with the fields the API server will not change (selector, serviceName,
+ * volumeClaimTemplates) taken from the existing object; a requested change of them becomes a warning.
+ */
+function keepImmutable(desired: StatefulSet & K8sObject, observed: ServerSetObservation | undefined, warnings: string[]): StatefulSet & K8sObject {
+  const applied = observed?.applied.spec;
+  if (!applied || !desired.spec) return desired;
+  const kept = { ...desired.spec };
+  if (applied.selector) kept.selector = applied.selector;
+  if (applied.serviceName !== undefined) kept.serviceName = applied.serviceName;
+  if (applied.volumeClaimTemplates) {
+    if (!isEqual(applied.volumeClaimTemplates, desired.spec.volumeClaimTemplates)) {
+      warnings.push(
+        `spec.storage changes cannot be applied to StatefulSet ${desired.metadata.name}: its volumeClaimTemplates are immutable, so the servers keep their existing volumes (expand the data-${desired.metadata.name}-* PVCs directly if the StorageClass allows it)`,
+      );
+    }
+    kept.volumeClaimTemplates = applied.volumeClaimTemplates;
+  }
+  return { ...desired, spec: kept };
+}
+
+function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined): boolean {
+  if (!observed) return false;
+  const current = observed.applied.spec?.template;
+  return (
+    current?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] !== desired.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] ||
+    observed.image !== desired.spec?.template.spec?.containers[0]?.image
+  );
+}
+
+function syncCluster(request: HookRequest<Cluster>): Desired {
+  const cluster = request.parent;
+  const namespace = cluster.metadata.namespace!;
+  const names = clusterNames(cluster.metadata.name, namespace);
+  const observed = observeServerSet(request.children, names.statefulSet, namespace);
+  const { errors, warnings } = validateCluster(cluster.spec);
+  if (errors.length === 0) {
+    const refused = upgradeError(observed, cluster.spec.image.tag);
+    if (refused) errors.push(refused);
+  }
+  if (errors.length > 0) {
+    const { status } = clusterStatus({ request, names, observed, warnings, errors, rolling: false });
+    return { status, children: frozenChildren(request, CLUSTER_CHILDREN) };
+  }
+  const model = clusterModel(cluster);
+  const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
+  const children = [buildConfigMap(model), buildServiceAccount(model), ...buildServices(model), statefulSet, buildPodDisruptionBudget(model)];
+  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed) });
+  return { status, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+}
+
+/** The registered reconciler of Neo4jEnterpriseCluster. */
+export const clusterReconciler: Reconciler<Cluster> = {
+  kind: clusterKind,
+  children: CLUSTER_CHILDREN,
+  related: [],
+  sync: syncCluster,
+};
