@@ -4,7 +4,7 @@
  * use `app.inject()`. Error mapping lives here and only here: a bad envelope is 400, a failure of
  * ours is 500, and neither ever turns into a 200 with a partial child set.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CustomizeRequestSchema, ErrorResponseSchema, SyncRequestSchema } from '../lib/schemas/envelope.js';
@@ -54,7 +54,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
     logger: options.logger === undefined ? false : undefined,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },

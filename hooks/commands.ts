@@ -91,7 +91,7 @@ function render(args: string[]): number {
     const statusLines = stringify(response.status).trimEnd().split('\n').map((l) => `#   ${l}`);
     yamlOut += `# ${id}\n# status:\n${statusLines.join('\n')}\n`;
     if (response.resyncAfterSeconds) yamlOut += `# resyncAfterSeconds: ${response.resyncAfterSeconds}\n`;
-    for (const child of response.children) yamlOut += `---\n${stringify(child)}`;
+    for (const child of response.children) yamlOut += `---\n${stringify(child, { lineWidth: 0 })}`;
   }
   process.stdout.write(output === 'json' ? `${JSON.stringify(results, null, 2)}\n` : yamlOut);
   return 0;
