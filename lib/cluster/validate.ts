@@ -10,6 +10,7 @@ import { parseMemoryBytes, QuantityError } from '../k8s/quantity.js';
 import { legacyKeyWarning, ownedKeyReason } from '../neo4j/config.js';
 import { validateMemory } from '../neo4j/memory.js';
 import { checkSupportedVersion } from '../neo4j/version.js';
+import { serverMode } from './model.js';
 
 /** Findings of {@link validateCluster}: errors block reconciliation, warnings are reported. */
 export interface ClusterValidation {
@@ -95,7 +96,6 @@ function validateTopology(spec: ClusterSpec, errors: string[]): void {
   const hints = spec.topology.serverRoles ?? [];
   if (hints.length === 0) return;
   const seen = new Set<number>();
-  const secondaryIndexes = new Set<number>();
   for (const hint of hints) {
     const index = hint.serverIndex;
     const mode: string = hint.modeConstraint;
@@ -106,10 +106,15 @@ function validateTopology(spec: ClusterSpec, errors: string[]): void {
     if (!SERVER_MODES.includes(mode)) {
       errors.push(`server role hint for server index ${index} has an invalid modeConstraint ${JSON.stringify(mode)}: it must be ${oneOf(SERVER_MODES)}`);
     }
-    if (inRange && mode === 'SECONDARY') secondaryIndexes.add(index);
   }
-  const allHinted = [...seen].filter((i) => i >= 0 && i < servers).length === servers;
-  if (servers > 0 && allHinted && secondaryIndexes.size === servers) {
+}
+
+/** Every server SECONDARY (by hint or by the cluster-wide constraint): the system database could never form. */
+function validateHasPrimary(spec: ClusterSpec, errors: string[]): void {
+  const { servers } = spec.topology;
+  let secondaries = 0;
+  for (let i = 0; i < servers; i++) if (serverMode(spec, i) === 'SECONDARY') secondaries++;
+  if (servers > 0 && secondaries === servers) {
     errors.push('all servers are constrained to SECONDARY mode - cluster would have no primary servers available');
   }
 }
@@ -138,7 +143,7 @@ function topologyWarnings(spec: ClusterSpec): string[] {
   const constraint: string | undefined = spec.topology.serverModeConstraint;
   if (constraint === 'PRIMARY') {
     warnings.push('All servers are constrained to PRIMARY mode. This prevents databases from using secondary replicas for read scaling.');
-  } else if (constraint === 'SECONDARY') {
+  } else if (constraint === 'SECONDARY' && (spec.topology.serverRoles ?? []).some((r) => r.modeConstraint !== 'SECONDARY')) {
     warnings.push('All servers are constrained to SECONDARY mode. Ensure other servers in the cluster can host primary database instances.');
   }
   return warnings;
@@ -358,6 +363,7 @@ export function validateCluster(spec: ClusterSpec): ClusterValidation {
   const errors: string[] = [];
   const warnings = topologyWarnings(spec);
   validateTopology(spec, errors);
+  validateHasPrimary(spec, errors);
   const imageErrors: string[] = [];
   validateImage(spec, imageErrors);
   if (imageErrors.length > 0) return { errors: [...errors, ...imageErrors], warnings };

@@ -188,6 +188,11 @@ describe('validateCluster', () => {
       (s) => (s.topology.serverRoles = [0, 1, 2].map((i) => ({ serverIndex: i, modeConstraint: 'SECONDARY' }))),
       ['all servers are constrained to SECONDARY mode - cluster would have no primary servers available'],
     ],
+    [
+      'a cluster-wide SECONDARY constraint with no server hinted otherwise',
+      (s) => (s.topology.serverModeConstraint = 'SECONDARY'),
+      ['all servers are constrained to SECONDARY mode - cluster would have no primary servers available'],
+    ],
     // image
     ['empty image repo', (s) => (s.image.repo = ''), ['image repository must be specified']],
     ['empty image tag', (s) => (s.image.tag = ''), ['image tag must be specified']],
@@ -458,7 +463,14 @@ describe('validateCluster', () => {
       ['11 servers', (s) => (s.topology.servers = 11), [many(11)]],
       ['12 servers', (s) => (s.topology.servers = 12), [even(12), many(12)]],
       ['PRIMARY constraint', (s) => (s.topology.serverModeConstraint = 'PRIMARY'), [primary]],
-      ['SECONDARY constraint', (s) => (s.topology.serverModeConstraint = 'SECONDARY'), [secondary]],
+      [
+        'SECONDARY constraint with one server hinted PRIMARY',
+        (s) => {
+          s.topology.serverModeConstraint = 'SECONDARY';
+          s.topology.serverRoles = [{ serverIndex: 0, modeConstraint: 'PRIMARY' }];
+        },
+        [secondary],
+      ],
       ['NONE constraint', (s) => (s.topology.serverModeConstraint = 'NONE'), []],
       [
         'legacy config key',
