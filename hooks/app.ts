@@ -13,8 +13,10 @@ import type { Reconciler } from '../lib/hook/reconciler.js';
 import { RequestError } from '../lib/hook/errors.js';
 import { runCustomize, runSync, type HookName } from '../lib/hook/run.js';
 import type { K8sObject } from '../lib/k8s/object.js';
+import { createHash } from 'node:crypto';
 import { bearerChecker } from './auth.js';
 import { createMetrics } from './metrics.js';
+import { startLoadMonitor } from './overload.js';
 
 /** Largest request body accepted: Metacontroller sends whole observed objects. */
 export const BODY_LIMIT = 32 * 1024 * 1024;
@@ -31,6 +33,22 @@ export interface AppOptions {
   now?: () => Date;
   /** Record process metrics too (default true). */
   processMetrics?: boolean;
+  /**
+   * Shed hook calls with 429 while the event loop lags more than this many milliseconds (default
+   * 1000; 0 disables). `overloaded` replaces the measurement (tests).
+   */
+  maxEventLoopDelayMs?: number;
+  overloaded?: () => boolean;
+  /** Serve HTTPS with this PEM certificate and key (default plain HTTP). */
+  https?: { cert: string | Buffer; key: string | Buffer };
+}
+
+/** Seconds Metacontroller should wait before retrying a shed call. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** A strong ETag of a response body: Metacontroller's etag cache sends it back as If-None-Match. */
+export function etagOf(body: string): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
 declare module 'fastify' {
@@ -52,6 +70,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics(options.processMetrics ?? true);
   const app = Fastify({
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key, minVersion: 'TLSv1.2' as const } } : {}),
     loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
     logger: options.logger === undefined ? false : undefined,
     logController: new LogController({ disableRequestLogging: true }),
@@ -60,6 +79,17 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('draining', false);
+
+  const maxDelay = options.maxEventLoopDelayMs ?? 1000;
+  const monitor = options.overloaded || maxDelay <= 0 ? undefined : startLoadMonitor(maxDelay);
+  const overloaded = options.overloaded ?? monitor?.overloaded ?? (() => false);
+  if (monitor) app.addHook('onClose', async () => monitor.stop());
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/hooks/') && overloaded()) {
+      metrics.shed.inc();
+      await reply.code(429).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ message: 'overloaded, retry later' });
+    }
+  });
 
   if (options.hookToken) {
     const accepts = bearerChecker(options.hookToken);
@@ -112,7 +142,13 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
           try {
             const response = runSync(reconciler, request.body, now());
             observe(plural, hook, started, 200, parent, response.children.length);
-            return reply.code(200).send(response);
+            if (response.status.phase === 'Failed') metrics.validationFailures.inc({ plural });
+            // Serialize once: the ETag covers exactly the bytes sent.
+            const body = JSON.stringify(response);
+            const etag = etagOf(body);
+            reply.header('etag', etag);
+            if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+            return reply.code(200).type('application/json').send(body);
           } catch (error) {
             observe(plural, hook, started, errorStatus(error as FastifyError), parent);
             throw error;

@@ -9,6 +9,8 @@ export interface HookMetrics {
   duration: Histogram<'plural' | 'hook'>;
   responses: Counter<'plural' | 'hook' | 'code'>;
   children: Histogram<'plural'>;
+  validationFailures: Counter<'plural'>;
+  shed: Counter;
 }
 
 /** Creates the registry and metrics; `defaults` adds the process metrics (off in tests). */
@@ -35,6 +37,17 @@ export function createMetrics(defaults: boolean): HookMetrics {
       help: 'Number of children in a sync or finalize response, by resource plural.',
       labelNames: ['plural'],
       buckets: [0, 1, 2, 5, 10, 15, 20, 30, 50],
+      registers: [registry],
+    }),
+    validationFailures: new Counter({
+      name: 'neo4j_hooks_validation_failures_total',
+      help: 'Sync responses whose status is Failed (an invalid spec or a refused change), by resource plural.',
+      labelNames: ['plural'],
+      registers: [registry],
+    }),
+    shed: new Counter({
+      name: 'neo4j_hooks_shed_total',
+      help: 'Hook calls answered 429 because the event loop was overloaded.',
       registers: [registry],
     }),
   };

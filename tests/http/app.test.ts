@@ -44,7 +44,7 @@ const now = new Date('2026-01-01T00:00:00Z');
 const apps: ReturnType<typeof buildApp>[] = [];
 
 function app(options: Parameters<typeof buildApp>[0] = {}) {
-  const built = buildApp({ registry: [reconciler], now: () => now, processMetrics: false, ...options });
+  const built = buildApp({ registry: [reconciler], now: () => now, processMetrics: false, maxEventLoopDelayMs: 0, ...options });
   apps.push(built);
   return built;
 }
@@ -208,5 +208,59 @@ describe('logging', () => {
     const all = JSON.stringify(lines);
     expect(all).not.toContain('hunter2');
     expect(all).not.toContain('tok"');
+  });
+});
+
+describe('ETag (Metacontroller etag cache)', () => {
+  it('answers 304 without a body when If-None-Match matches the response hash, 200 otherwise', async () => {
+    const a = app();
+    const first = await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent } });
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/u);
+    const again = await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent }, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    const stale = await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent }, headers: { 'if-none-match': '"other"' } });
+    expect(stale.statusCode).toBe(200);
+  });
+
+  it('changes when the response changes', async () => {
+    const a = app();
+    const one = (await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent } })).headers.etag;
+    const other = (await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent: { ...parent, metadata: { ...parent.metadata, name: 'v' } } } })).headers.etag;
+    expect(one).not.toBe(other);
+  });
+});
+
+describe('overload protection', () => {
+  it('sheds hook calls with 429 and Retry-After while overloaded, and keeps health open', async () => {
+    let busy = true;
+    const a = app({ overloaded: () => busy });
+    const shed = await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent } });
+    expect(shed.statusCode).toBe(429);
+    expect(Number(shed.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await a.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    busy = false;
+    expect((await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent } })).statusCode).toBe(200);
+    expect((await a.inject({ method: 'GET', url: '/metrics' })).body).toContain('neo4j_hooks_shed_total 1');
+  });
+
+  it('detects a blocked event loop by measurement', async () => {
+    const a = app({ overloaded: undefined, maxEventLoopDelayMs: 50 });
+    await new Promise((r) => setTimeout(r, 30));
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // Block the event loop, as a runaway computation would.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const reply = await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent } });
+    expect(reply.statusCode).toBe(429);
+  });
+
+  it('counts Failed statuses as validation failures', async () => {
+    behaviour = () => ({ status: { phase: 'Failed' }, children: [] });
+    const a = app();
+    await a.inject({ method: 'POST', url: '/hooks/neo4jwidgets/sync', payload: { parent } });
+    expect((await a.inject({ method: 'GET', url: '/metrics' })).body).toContain('neo4j_hooks_validation_failures_total{plural="neo4jwidgets"} 1');
   });
 });
