@@ -7,7 +7,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import { preview } from '../../lib/hook/preview.js';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { CONFIG_HASH_ANNOTATION } from '../../lib/cluster/children.js';
-import { asObserved } from '../support/invariants.js';
+import { asObserved } from '../support/applied.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
