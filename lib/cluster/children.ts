@@ -8,6 +8,8 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { K8sObject } from '../k8s/object.js';
 import { PORTS, DISCOVERY_PORT_NAME } from '../neo4j/config.js';
 import { CONFIG_MOUNT } from '../neo4j/scripts.js';
+import { tlsVolume, tlsVolumeMount } from '../tls/volume.js';
+import { METRICS_PORT_NAME, PROMETHEUS_POD_ANNOTATIONS } from '../monitoring/children.js';
 import { clusterLabels, serverPodLabels, serverSelector } from './labels.js';
 import type { ClusterModel } from './model.js';
 
@@ -53,7 +55,7 @@ const INTERNAL_PORTS = (): ServicePort[] => [
 ];
 
 function tlsEnabled(model: ClusterModel): boolean {
-  return model.spec.tls?.mode === 'cert-manager';
+  return model.features.tls !== undefined;
 }
 
 /** The four Services: headless (pod DNS and discovery SRV records), discovery, internals, client. */
@@ -132,6 +134,7 @@ function serverContainer(model: ClusterModel): Container {
       { name: 'routing', containerPort: PORTS.routing },
       { name: 'raft', containerPort: PORTS.raft },
       { name: 'backup', containerPort: PORTS.backup },
+      ...(model.features.monitoring ? [{ name: METRICS_PORT_NAME, containerPort: PORTS.metrics }] : []),
     ],
     resources: structuredClone(model.resources) as Container['resources'],
     // Cluster formation and store recovery take a while: up to 15 minutes before liveness applies.
@@ -151,6 +154,7 @@ function serverContainer(model: ClusterModel): Container {
       { name: 'config', mountPath: CONFIG_MOUNT, readOnly: true },
       { name: 'logs', mountPath: '/logs' },
       { name: 'plugins', mountPath: '/plugins' },
+      ...(model.features.tls ? [tlsVolumeMount()] : []),
     ],
   };
 }
@@ -161,7 +165,9 @@ function podSpec(model: ClusterModel): PodSpec {
     { name: 'config', configMap: { name: model.names.config, defaultMode: 0o440 } },
     { name: 'logs', emptyDir: {} },
     { name: 'plugins', emptyDir: {} },
+    ...(model.features.tls ? [tlsVolume(model.names.tlsSecret, model.features.tls.trust)] : []),
   ];
+  const { affinity, topologySpreadConstraints } = model.features.placement;
   return {
     serviceAccountName: model.names.serviceAccount,
     automountServiceAccountToken: false,
@@ -178,7 +184,8 @@ function podSpec(model: ClusterModel): PodSpec {
     ...(spec.image.pullSecrets?.length ? { imagePullSecrets: spec.image.pullSecrets.map((name) => ({ name })) } : {}),
     ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),
     ...(spec.tolerations?.length ? { tolerations: structuredClone(spec.tolerations) as PodSpec['tolerations'] } : {}),
-    ...(spec.affinity ? { affinity: structuredClone(spec.affinity) as PodSpec['affinity'] } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(topologySpreadConstraints ? { topologySpreadConstraints } : {}),
     containers: [serverContainer(model)],
     volumes,
   };
@@ -202,7 +209,7 @@ export function buildStatefulSet(model: ClusterModel): StatefulSet & K8sObject {
       template: {
         metadata: {
           labels: serverPodLabels(name, spec.image.tag),
-          annotations: { [CONFIG_HASH_ANNOTATION]: model.configHash },
+          annotations: { [CONFIG_HASH_ANNOTATION]: model.configHash, ...(model.features.monitoring ? PROMETHEUS_POD_ANNOTATIONS : {}) },
         },
         spec: podSpec(model),
       },

@@ -11,7 +11,9 @@ import { computeMemory } from '../neo4j/memory.js';
 import { renderClusterConf, renderInitialConf } from '../neo4j/config.js';
 import { renderHealthScript, renderServerRoles, renderStartupScript } from '../neo4j/scripts.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
-import { clusterNames, DEFAULT_ADMIN_SECRET, type ClusterNames } from './names.js';
+import { renderFeatureSections } from '../features/settings.js';
+import { clusterFeatures, type ClusterFeatures } from './features.js';
+import { clusterNames, type ClusterNames } from './names.js';
 
 /** A Neo4jEnterpriseCluster as the hook receives it. */
 export type Cluster = Resource<ClusterSpec>;
@@ -45,7 +47,10 @@ export interface ClusterModel {
   spec: ClusterSpec;
   version: Neo4jVersion;
   image: string;
+  /** The Secret with the admin `username` and `password` the servers read. */
   adminSecret: string;
+  /** The optional features (TLS, monitoring, placement…) and their neo4j.conf blocks. */
+  features: ClusterFeatures;
   resources: NonNullable<ClusterSpec['resources']>;
   files: ClusterConfigFiles;
   /** Hash of the hashed ConfigMap keys, stamped on the pod template. */
@@ -74,8 +79,10 @@ export function clusterModel(cluster: Cluster): ClusterModel {
   const headlessFqdn = names.serviceFqdn(names.headless);
   let systemPrimaries = 0;
   for (let i = 0; i < spec.topology.servers; i++) if (serverMode(spec, i) !== 'SECONDARY') systemPrimaries++;
+  const features = clusterFeatures(cluster, names, parsed.version);
   const files: ClusterConfigFiles = {
-    'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }),
+    // The features' blocks follow the base file; spec.config keys replace the features' own values.
+    'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }) + renderFeatureSections(features.settings, userConfig),
     'startup.sh': renderStartupScript({ headlessFqdn }),
     'health.sh': renderHealthScript(),
     'initial.conf': renderInitialConf(systemPrimaries),
@@ -89,7 +96,8 @@ export function clusterModel(cluster: Cluster): ClusterModel {
     spec,
     version: parsed.version,
     image: `${spec.image.repo}:${spec.image.tag}`,
-    adminSecret: spec.auth?.adminSecret || DEFAULT_ADMIN_SECRET,
+    adminSecret: features.adminSecret,
+    features,
     resources,
     files,
     configHash: contentHash(HASHED_CONFIG_KEYS.map((k) => `${k}\n${files[k]}`).join('\n')),

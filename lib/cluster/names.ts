@@ -18,6 +18,14 @@ export function clusterNames(c: string, namespace: string) {
     podDisruptionBudget: `${c}-server`,
     certificate: `${c}-tls`,
     tlsSecret: `${c}-tls-secret`,
+    tlsExternalSecret: `${c}-tls-external-secret`,
+    authExternalSecret: `${c}-auth-external-secret`,
+    /** The Secret the auth ExternalSecret writes (and the pods read when spec.auth.adminSecret is unset). */
+    authSecret: `${c}-auth-secret`,
+    ingress: `${c}-ingress`,
+    metrics: `${c}-metrics`,
+    serviceMonitor: `${c}-query-monitoring`,
+    prometheusRule: `${c}-query-alerts`,
     /** PVC of server i: `data-<c>-server-<i>`. */
     dataClaim: (i: number) => `data-${statefulSet}-${i}`,
     /** Pod name of server i. */

@@ -1,18 +1,22 @@
 /**
  * The Neo4jEnterpriseCluster reconciler: a valid spec gives the complete child set (ConfigMap,
- * ServiceAccount, four Services, the server StatefulSet, a PodDisruptionBudget); an invalid spec,
- * or an image change Neo4j cannot take, freezes the children exactly as last applied and says why
- * in status. The StatefulSet's immutable fields are kept as observed once it exists.
+ * ServiceAccount, four Services, the server StatefulSet, a PodDisruptionBudget, plus the
+ * children of the optional features the spec enables: Certificate, ExternalSecrets, Ingress,
+ * metrics Service, ServiceMonitor, PrometheusRule); an invalid spec, or an image change Neo4j
+ * cannot take, freezes the children exactly as last applied and says why in status. The
+ * StatefulSet's immutable fields are kept as observed once it exists. Nodes are read (through
+ * customize) only by CRs whose placement needs zones they do not list.
  */
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import { isEqual } from 'lodash-es';
 import { clusterKind } from '../schemas/cluster.js';
 import type { ChildResource, Desired, HookRequest, Reconciler } from '../hook/reconciler.js';
 import type { K8sObject } from '../k8s/object.js';
-import { listObserved } from '../k8s/observed.js';
-import { lastApplied } from '../k8s/frozen.js';
-import { checkUpgradePath } from '../neo4j/version.js';
+import { frozenChildren } from '../k8s/frozen.js';
+import { checkUpgradePath, parseNeo4jVersion } from '../neo4j/version.js';
+import { NODE_RELATED, needsZoneDiscovery, nodesRule } from '../placement/zones.js';
 import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet, CONFIG_HASH_ANNOTATION } from './children.js';
+import { featureChildren, featureFindings } from './features.js';
 import { clusterModel, type Cluster } from './model.js';
 import { clusterNames } from './names.js';
 import { imageTag, observeServerSet, type ServerSetObservation } from './observation.js';
@@ -21,17 +25,21 @@ import { validateCluster } from './validate.js';
 
 /** Child types of a cluster, in the order Metacontroller should create them. */
 export const CLUSTER_CHILDREN: readonly ChildResource[] = [
+  // The TLS and credential Secrets come first: the servers cannot start without them.
+  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', resource: 'certificates', updateStrategy: 'InPlace', integration: 'cert-manager' },
+  { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', resource: 'externalsecrets', updateStrategy: 'InPlace', integration: 'external-secrets' },
   { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', resource: 'statefulsets', updateStrategy: 'InPlace' },
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', updateStrategy: 'InPlace' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', resource: 'ingresses', updateStrategy: 'InPlace' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', resource: 'servicemonitors', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', resource: 'prometheusrules', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
 ];
 
-/** Every observed child as last applied: what an invalid spec leaves in place. */
-export function frozenChildren(request: HookRequest, children: readonly ChildResource[]): K8sObject[] {
-  return children.flatMap((type) => listObserved(request.children, type.kind, type.apiVersion).map(lastApplied));
-}
+/** Re-exported from its shared home, lib/k8s/frozen.ts, for existing importers. */
+export { frozenChildren };
 
 function upgradeError(observed: ServerSetObservation | undefined, tag: string): string | undefined {
   const running = imageTag(observed?.image);
@@ -76,6 +84,12 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
   const names = clusterNames(cluster.metadata.name, namespace);
   const observed = observeServerSet(request.children, names.statefulSet, namespace);
   const { errors, warnings } = validateCluster(cluster.spec);
+  const parsed = parseNeo4jVersion(cluster.spec.image.tag);
+  if (parsed.ok) {
+    const findings = featureFindings(request, names, parsed.version);
+    errors.push(...findings.errors);
+    warnings.push(...findings.warnings);
+  }
   if (errors.length === 0) {
     const refused = upgradeError(observed, cluster.spec.image.tag);
     if (refused) errors.push(refused);
@@ -86,7 +100,14 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
   }
   const model = clusterModel(cluster);
   const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
-  const children = [buildConfigMap(model), buildServiceAccount(model), ...buildServices(model), statefulSet, buildPodDisruptionBudget(model)];
+  const children = [
+    buildConfigMap(model),
+    buildServiceAccount(model),
+    ...buildServices(model),
+    statefulSet,
+    buildPodDisruptionBudget(model),
+    ...featureChildren(model),
+  ];
   const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed) });
   return { status, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
@@ -95,6 +116,7 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
 export const clusterReconciler: Reconciler<Cluster> = {
   kind: clusterKind,
   children: CLUSTER_CHILDREN,
-  related: [],
+  related: [NODE_RELATED],
   sync: syncCluster,
+  customize: (parent) => (needsZoneDiscovery(parent.spec?.topology) ? [nodesRule()] : []),
 };

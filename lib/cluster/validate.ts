@@ -4,12 +4,13 @@
  * needs because it renders neo4j.conf and identity annotations from the spec.
  */
 import type { ClusterSpec } from '../schemas/cluster.js';
-import type { ExternalSecretsConfig } from '../schemas/shared.js';
+import type { ExternalSecretsConfig, TLSSpec } from '../schemas/shared.js';
 import { isGoDuration } from '../k8s/duration.js';
 import { parseMemoryBytes, QuantityError } from '../k8s/quantity.js';
 import { legacyKeyWarning, ownedKeyReason } from '../neo4j/config.js';
 import { validateMemory } from '../neo4j/memory.js';
 import { checkSupportedVersion } from '../neo4j/version.js';
+import { distributionErrors } from '../placement/zones.js';
 import { serverMode } from './model.js';
 
 /** Findings of {@link validateCluster}: errors block reconciliation, warnings are reported. */
@@ -48,7 +49,8 @@ export const CLOUD_IDENTITY_ANNOTATIONS = {
 export const HOOK_OWNED_ENV = ['NEO4J_AUTH', 'NEO4J_ACCEPT_LICENSE_AGREEMENT'] as const;
 
 const SERVER_MODES = ['NONE', 'PRIMARY', 'SECONDARY'];
-const PULL_POLICIES = ['Always', 'Never', 'IfNotPresent'];
+/** The image pull policies Kubernetes accepts. */
+export const PULL_POLICIES = ['Always', 'Never', 'IfNotPresent'];
 const RETENTION_POLICIES = ['Delete', 'Retain'];
 const TLS_MODES = ['cert-manager', 'disabled'];
 const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'];
@@ -64,7 +66,7 @@ const STORAGE_SIZE = /^\d+([KMGT]i?)?$/u;
  * Whether an optional string field is set. Empty counts as unset, as in the operator, whose Go
  * fields cannot tell an empty string from an absent one.
  */
-function isSet(value: string | undefined): value is string {
+export function isSet(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }
 
@@ -73,11 +75,13 @@ function oneOf(values: readonly string[]): string {
   return values.length <= 1 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }
 
-function enumError(field: string, allowed: readonly string[], got: string): string {
+/** `<field> must be a, b or c, got "x"`: the message for a value outside an enum. */
+export function enumError(field: string, allowed: readonly string[], got: string): string {
   return `${field} must be ${oneOf(allowed)}, got ${JSON.stringify(got)}`;
 }
 
-function durationError(field: string, value: string): string {
+/** The message for a field that is not a non-negative Go duration. */
+export function durationError(field: string, value: string): string {
   return (
     `invalid duration format for ${field}: ${JSON.stringify(value)} is not a non-negative Go duration ` +
     '(for example 2160h, 1h30m or 90s; units are ns, us, ms, s, m and h, there is no d)'
@@ -178,7 +182,7 @@ function validateStorage(spec: ClusterSpec, errors: string[]): void {
 }
 
 /** The operator's External Secrets rules, for the block at `path` (it only checked spec.tls's). */
-function validateExternalSecrets(config: ExternalSecretsConfig | undefined, path: string, errors: string[]): void {
+export function validateExternalSecrets(config: ExternalSecretsConfig | undefined, path: string, errors: string[]): void {
   if (!config?.enabled) return;
   const store = config.secretStoreRef;
   if (!store) {
@@ -209,19 +213,24 @@ function validateTls(spec: ClusterSpec, errors: string[]): void {
   if (!TLS_MODES.includes(mode)) errors.push(enumError('spec.tls.mode', TLS_MODES, mode));
   if (mode === 'cert-manager') {
     if (!tls.issuerRef?.name) errors.push('issuer name must be specified when using cert-manager');
-    const kind: string | undefined = tls.issuerRef?.kind;
-    if (isSet(kind) && !ISSUER_KINDS.includes(kind)) errors.push(enumError('spec.tls.issuerRef.kind', ISSUER_KINDS, kind));
-    if (tls.duration !== undefined && !isGoDuration(tls.duration)) errors.push(durationError('spec.tls.duration', tls.duration));
-    if (tls.renewBefore !== undefined && !isGoDuration(tls.renewBefore)) {
-      errors.push(durationError('spec.tls.renewBefore', tls.renewBefore));
-    }
-    (tls.usages ?? []).forEach((usage, i) => {
-      if (!(CERT_MANAGER_USAGES as readonly string[]).includes(usage)) {
-        errors.push(`spec.tls.usages[${i}] ${JSON.stringify(usage)} is not a cert-manager key usage; use one of: ${CERT_MANAGER_USAGES.join(', ')}`);
-      }
-    });
+    validateCertificateOptions(tls, errors);
   }
   validateExternalSecrets(tls.externalSecrets, 'spec.tls.externalSecrets', errors);
+}
+
+/** The cert-manager options of a `spec.tls` block in mode cert-manager: issuer kind, durations, key usages. */
+export function validateCertificateOptions(tls: TLSSpec, errors: string[]): void {
+  const kind: string | undefined = tls.issuerRef?.kind;
+  if (isSet(kind) && !ISSUER_KINDS.includes(kind)) errors.push(enumError('spec.tls.issuerRef.kind', ISSUER_KINDS, kind));
+  if (tls.duration !== undefined && !isGoDuration(tls.duration)) errors.push(durationError('spec.tls.duration', tls.duration));
+  if (tls.renewBefore !== undefined && !isGoDuration(tls.renewBefore)) {
+    errors.push(durationError('spec.tls.renewBefore', tls.renewBefore));
+  }
+  (tls.usages ?? []).forEach((usage, i) => {
+    if (!(CERT_MANAGER_USAGES as readonly string[]).includes(usage)) {
+      errors.push(`spec.tls.usages[${i}] ${JSON.stringify(usage)} is not a cert-manager key usage; use one of: ${CERT_MANAGER_USAGES.join(', ')}`);
+    }
+  });
 }
 
 function validateAuth(spec: ClusterSpec, errors: string[]): void {
@@ -237,7 +246,20 @@ function validateAuth(spec: ClusterSpec, errors: string[]): void {
 }
 
 function validateMemoryLimit(spec: ClusterSpec, errors: string[], warnings: string[]): void {
-  const limit = spec.resources?.limits?.memory;
+  validateMemoryAgainstLimit(spec.resources?.limits?.memory, spec.config ?? {}, spec.topology.servers, errors, warnings);
+}
+
+/**
+ * The memory rules for `servers` servers with container memory limit `limit` (unset: unchecked)
+ * and user settings `config`; an unparsable limit is one error and ends the check.
+ */
+export function validateMemoryAgainstLimit(
+  limit: string | number | undefined,
+  config: Record<string, string>,
+  servers: number,
+  errors: string[],
+  warnings: string[],
+): void {
   let limitBytes: number | undefined;
   if (limit !== undefined) {
     try {
@@ -248,7 +270,7 @@ function validateMemoryLimit(spec: ClusterSpec, errors: string[], warnings: stri
       return;
     }
   }
-  const result = validateMemory(limitBytes, spec.config ?? {}, spec.topology.servers);
+  const result = validateMemory(limitBytes, config, servers);
   errors.push(...result.errors);
   warnings.push(...result.warnings);
 }
@@ -289,25 +311,40 @@ function validateConfigKeys(spec: ClusterSpec, errors: string[], warnings: strin
   const config = spec.config ?? {};
   for (const key of Object.keys(config).sort()) {
     const value = config[key] ?? '';
-    if (key === '') {
-      errors.push('spec.config has an empty key: every neo4j.conf setting needs a name');
-    } else if (/[=\s]/u.test(key)) {
-      errors.push(`spec.config key ${JSON.stringify(key)} is not a valid neo4j.conf setting name: it must not contain "=" or whitespace`);
+    const syntax = configKeySyntaxError(key);
+    if (syntax !== undefined) {
+      errors.push(syntax);
     } else {
       const owned = ownedKeyReason(key);
       if (owned !== undefined) errors.push(owned);
       const legacy = legacyKeyWarning(key);
       if (legacy !== undefined) warnings.push(legacy);
     }
-    if (/[\r\n]/u.test(value)) {
-      errors.push(`spec.config value of ${JSON.stringify(key)} contains a line break, which would corrupt neo4j.conf`);
-    }
+    const corrupt = configValueError(key, value);
+    if (corrupt !== undefined) errors.push(corrupt);
   }
-  for (const entry of spec.env ?? []) {
-    if ((HOOK_OWNED_ENV as readonly string[]).includes(entry.name)) {
-      warnings.push(`spec.env entry ${entry.name} is ignored because neo4j-hooks sets ${entry.name} itself`);
-    }
+  warnings.push(...hookOwnedEnvWarnings(spec.env));
+}
+
+/** Why `key` cannot be a neo4j.conf setting name (empty, `=` or whitespace), or undefined. */
+export function configKeySyntaxError(key: string): string | undefined {
+  if (key === '') return 'spec.config has an empty key: every neo4j.conf setting needs a name';
+  if (/[=\s]/u.test(key)) {
+    return `spec.config key ${JSON.stringify(key)} is not a valid neo4j.conf setting name: it must not contain "=" or whitespace`;
   }
+  return undefined;
+}
+
+/** Why the value of `key` cannot go into neo4j.conf (a line break), or undefined. */
+export function configValueError(key: string, value: string): string | undefined {
+  return /[\r\n]/u.test(value) ? `spec.config value of ${JSON.stringify(key)} contains a line break, which would corrupt neo4j.conf` : undefined;
+}
+
+/** One warning per spec.env entry the hook drops because it sets that variable itself. */
+export function hookOwnedEnvWarnings(env: ReadonlyArray<{ name: string }> | undefined): string[] {
+  return (env ?? [])
+    .filter((entry) => (HOOK_OWNED_ENV as readonly string[]).includes(entry.name))
+    .map((entry) => `spec.env entry ${entry.name} is ignored because neo4j-hooks sets ${entry.name} itself`);
 }
 
 function validateUpgradeStrategy(spec: ClusterSpec, errors: string[]): void {
@@ -329,17 +366,9 @@ function validateUpgradeStrategy(spec: ClusterSpec, errors: string[]): void {
 
 function validatePlacement(spec: ClusterSpec, errors: string[]): void {
   const { servers, enforceDistribution, availabilityZones, placement } = spec.topology;
-  // Without a zone list the operator discovered zones from the Nodes, which a pure check cannot see.
+  // Without a zone list the zones come from the related Nodes, checked at sync (lib/cluster/features.ts).
   if (enforceDistribution && availabilityZones && availabilityZones.length > 0) {
-    const zones = new Set(availabilityZones).size;
-    const verb = zones === 1 ? 'is' : 'are';
-    if (servers > zones) {
-      errors.push(
-        `cannot enforce distribution: ${servers} servers require at least ${servers} availability zones, but only ${zones} ${verb} available`,
-      );
-    } else if (zones < 2) {
-      errors.push(`enforced distribution requires at least 2 availability zones, but only ${zones} ${verb} available`);
-    }
+    errors.push(...distributionErrors(servers, new Set(availabilityZones).size));
   }
   const whenUnsatisfiable = placement?.topologySpread?.whenUnsatisfiable;
   if (isSet(whenUnsatisfiable) && !WHEN_UNSATISFIABLE.includes(whenUnsatisfiable)) {

@@ -4,7 +4,9 @@
  * nothing is deleted. Without the annotation (server-side apply), the observed object minus the
  * fields the server owns.
  */
+import type { ChildResource, HookRequest } from '../hook/reconciler.js';
 import { isRecord, type K8sObject } from './object.js';
+import { listObserved } from './observed.js';
 
 /** Metacontroller's annotation holding the last applied configuration (dynamic apply). */
 export const LAST_APPLIED_ANNOTATION = 'metacontroller.k8s.io/last-applied-configuration';
@@ -26,4 +28,13 @@ export function lastApplied(observed: K8sObject): K8sObject {
   const metadata: Record<string, unknown> = { ...rest.metadata };
   for (const field of SERVER_METADATA) delete metadata[field];
   return { ...rest, metadata } as K8sObject;
+}
+
+/**
+ * Every observed child of the declared `children` types, as last applied: what a parent with an
+ * invalid spec returns, so Metacontroller changes and deletes nothing. Declared type order, then
+ * namespace/name.
+ */
+export function frozenChildren(request: HookRequest, children: readonly ChildResource[]): K8sObject[] {
+  return children.flatMap((type) => listObserved(request.children, type.kind, type.apiVersion).map(lastApplied));
 }

@@ -1,5 +1,7 @@
 /**
- * neo4j.conf for a cluster server, per version line. The hook owns discovery, listen and
+ * neo4j.conf for a cluster server and for a standalone server, per version line: both share the
+ * storage, memory, JVM and user sections and differ only in their network (and, for clusters,
+ * discovery) sections. The hook owns discovery, listen and
  * advertised addresses, directories and memory; the user's `spec.config` follows, sorted. Every
  * key written here is a documented setting of the image's version line (a CI check compares them
  * with the Operations Manual's lists).
@@ -45,9 +47,10 @@ export const DEFAULT_JVM_FLAGS = [
   '-XX:+ExitOnOutOfMemoryError',
 ] as const;
 
-type Owner = 'discovery' | 'addresses' | 'directories' | 'formation';
+/** Why the hook owns a setting: what it derives the value from. */
+export type OwnedKeyClass = 'discovery' | 'addresses' | 'directories' | 'formation';
 
-const OWNED_EXACT: Record<string, Owner> = {
+const OWNED_EXACT: Readonly<Record<string, OwnedKeyClass>> = {
   'server.default_listen_address': 'addresses',
   'server.default_advertised_address': 'addresses',
   'dbms.cluster.minimum_initial_system_primaries_count': 'formation',
@@ -59,15 +62,21 @@ const OWNED_EXACT: Record<string, Owner> = {
   'server.directories.plugins': 'directories',
 };
 
+/** The class of a setting the hook owns (the user may not set it), or undefined when the user may. */
+export function ownedKeyClass(key: string): OwnedKeyClass | undefined {
+  if (Object.hasOwn(OWNED_EXACT, key)) return OWNED_EXACT[key];
+  if (/^dbms\.cluster\.discovery\./u.test(key) || key === 'dbms.cluster.endpoints' || /^dbms\.kubernetes\./u.test(key)) return 'discovery';
+  if (/^server\.[a-z_.]+\.(listen|advertised)_address$/u.test(key)) return 'addresses';
+  if (/^server\.discovery\./u.test(key)) return 'discovery';
+  return undefined;
+}
+
 /**
  * Why the hook refuses a user setting (it would clash with what the hook derives), or undefined
  * when the user may set it.
  */
 export function ownedKeyReason(key: string): string | undefined {
-  let owner: Owner | undefined = OWNED_EXACT[key];
-  if (!owner && (/^dbms\.cluster\.discovery\./u.test(key) || key === 'dbms.cluster.endpoints' || /^dbms\.kubernetes\./u.test(key))) owner = 'discovery';
-  if (!owner && /^server\.[a-z_.]+\.(listen|advertised)_address$/u.test(key)) owner = 'addresses';
-  if (!owner && /^server\.discovery\./u.test(key)) owner = 'discovery';
+  const owner = ownedKeyClass(key);
   if (!owner) return undefined;
   const what = {
     discovery: 'cluster discovery',
@@ -128,60 +137,128 @@ function lines(entries: Array<[string, string]>): string {
   return entries.map(([k, v]) => `${k}=${v}`).join('\n');
 }
 
-/** The neo4j.conf shared by all servers of a cluster (per-server addresses come from startup.sh). */
-export function renderClusterConf(input: ClusterConfInput): string {
-  const { version, memory, userConfig } = input;
-  const consumed = new Set<string>(memory.consumed);
+/** One `# title` block of neo4j.conf: settings in file order. */
+export type ConfSection = [title: string, entries: Array<[string, string]>];
+
+/** Where Neo4j keeps its data, logs and plugins (the pod's volume mounts), and the store format. */
+export function storageEntries(): Array<[string, string]> {
+  return [
+    ['server.directories.data', '/data'],
+    ['server.directories.logs', '/logs'],
+    ['server.directories.plugins', '/plugins'],
+    ['db.format', 'block'],
+  ];
+}
+
+function jvmSection(userConfig: Record<string, string>): ConfSection {
   const jvmFlags = userConfig['server.jvm.additional'] === undefined ? DEFAULT_JVM_FLAGS : [];
+  return [
+    'JVM and validation',
+    [
+      ...jvmFlags.map((flag): [string, string] => ['server.jvm.additional', flag]),
+      // Plugin settings (apoc.*, gds.*) fail strict validation, as the operator found.
+      ['server.config.strict_validation.enabled', 'false'],
+    ],
+  ];
+}
+
+/**
+ * The whole file, the same for every kind: a header, the kind's own sections, then storage,
+ * memory, JVM, and the user's `spec.config` (sorted, memory keys excluded: the memory section
+ * already holds their values). A user value replaces the hook's default for the same key
+ * (neo4j.conf must not repeat a key); the keys the hook owns never get here, validation refuses
+ * them. Empty sections are left out.
+ */
+function renderConf(version: Neo4jVersion, kindSections: ConfSection[], memory: MemorySettings, userConfig: Record<string, string>): string {
+  const consumed = new Set<string>(memory.consumed);
   const user = Object.keys(userConfig)
     .filter((k) => !consumed.has(k) && !Object.values(MEMORY_CONFIG_KEYS).includes(k as never))
     .sort()
     .map((k): [string, string] => [k, userConfig[k]!]);
-  const sections: Array<[string, Array<[string, string]>]> = [
-    [
-      'Network: listen on all interfaces; per-server advertised addresses are appended at start',
-      [
-        ['server.default_listen_address', '0.0.0.0'],
-        ['server.bolt.listen_address', `0.0.0.0:${PORTS.bolt}`],
-        ['server.http.listen_address', `0.0.0.0:${PORTS.http}`],
-        ['server.cluster.listen_address', `0.0.0.0:${PORTS.cluster}`],
-        ['server.cluster.raft.listen_address', `0.0.0.0:${PORTS.raft}`],
-        ['server.routing.listen_address', `0.0.0.0:${PORTS.routing}`],
-        ['server.backup.enabled', 'true'],
-        ['server.backup.listen_address', `0.0.0.0:${PORTS.backup}`],
-        ['dbms.routing.enabled', 'true'],
-        ['dbms.routing.default_router', 'SERVER'],
-      ],
-    ],
-    [`Discovery (Neo4j ${version.line === '5.26' ? '5.26' : 'calendar versions'}): SRV records of the headless Service`, discoveryEntries(version, input.headlessFqdn)],
-    [
-      'Storage',
-      [
-        ['server.directories.data', '/data'],
-        ['server.directories.logs', '/logs'],
-        ['server.directories.plugins', '/plugins'],
-        ['db.format', 'block'],
-      ],
-    ],
-    [
-      'JVM and validation',
-      [
-        ...jvmFlags.map((flag): [string, string] => ['server.jvm.additional', flag]),
-        // Plugin settings (apoc.*, gds.*) fail strict validation, as the operator found.
-        ['server.config.strict_validation.enabled', 'false'],
-      ],
-    ],
+  const withoutUserKeys = ([title, entries]: ConfSection): ConfSection => [title, entries.filter(([k]) => !(k in userConfig))];
+  const sections: ConfSection[] = [
+    ...[...kindSections, ['Storage', storageEntries()] as ConfSection].map(withoutUserKeys),
+    ['Memory, sized from the container memory limit (spec.config overrides win)', memoryConfEntries(memory)],
+    withoutUserKeys(jvmSection(userConfig)),
   ];
-  // A user value replaces the hook's default for the same key (neo4j.conf must not repeat a key);
-  // the keys the hook owns never get here, validation refuses them.
-  const defaults = sections.map(([title, entries]): [string, Array<[string, string]>] => [title, entries.filter(([k]) => !(k in userConfig))]);
-  defaults.splice(defaults.length - 1, 0, ['Memory, sized from the container memory limit (spec.config overrides win)', memoryConfEntries(memory)]);
-  if (user.length > 0) defaults.push(['spec.config', user]);
+  if (user.length > 0) sections.push(['spec.config', user]);
   const header = `# neo4j.conf generated by neo4j-hooks for Neo4j ${version.raw}. Change spec.config, not this file.`;
-  return `${header}\n${defaults
+  return `${header}\n${sections
     .filter(([, entries]) => entries.length > 0)
     .map(([title, entries]) => `\n# ${title}\n${lines(entries)}`)
     .join('\n')}\n`;
+}
+
+/** The neo4j.conf shared by all servers of a cluster (per-server addresses come from startup.sh). */
+export function renderClusterConf(input: ClusterConfInput): string {
+  const { version } = input;
+  return renderConf(
+    version,
+    [
+      [
+        'Network: listen on all interfaces; per-server advertised addresses are appended at start',
+        [
+          ['server.default_listen_address', '0.0.0.0'],
+          ['server.bolt.listen_address', `0.0.0.0:${PORTS.bolt}`],
+          ['server.http.listen_address', `0.0.0.0:${PORTS.http}`],
+          ['server.cluster.listen_address', `0.0.0.0:${PORTS.cluster}`],
+          ['server.cluster.raft.listen_address', `0.0.0.0:${PORTS.raft}`],
+          ['server.routing.listen_address', `0.0.0.0:${PORTS.routing}`],
+          ['server.backup.enabled', 'true'],
+          ['server.backup.listen_address', `0.0.0.0:${PORTS.backup}`],
+          ['dbms.routing.enabled', 'true'],
+          ['dbms.routing.default_router', 'SERVER'],
+        ],
+      ],
+      [`Discovery (Neo4j ${version.line === '5.26' ? '5.26' : 'calendar versions'}): SRV records of the headless Service`, discoveryEntries(version, input.headlessFqdn)],
+    ],
+    input.memory,
+    input.userConfig,
+  );
+}
+
+/** What a standalone server's neo4j.conf is rendered from. */
+export interface StandaloneConfInput {
+  version: Neo4jVersion;
+  /** The name the server advertises: the client Service's FQDN (`<s>-service.<ns>.svc.cluster.local`). */
+  advertisedAddress: string;
+  memory: MemorySettings;
+  /**
+   * spec.config: owned keys are refused by validation before this is called, and a user key that
+   * repeats the hook's own value is dropped by the caller.
+   */
+  userConfig: Record<string, string>;
+}
+
+/**
+ * The network settings of a standalone server: listen on all interfaces (Bolt, HTTP, and backups,
+ * whose Neo4j default is localhost only), advertise the client Service's name. No discovery,
+ * cluster or routing settings: a standalone never forms a cluster.
+ */
+export function standaloneNetworkEntries(advertisedAddress: string): Array<[string, string]> {
+  return [
+    ['server.default_listen_address', '0.0.0.0'],
+    ['server.default_advertised_address', advertisedAddress],
+    ['server.bolt.listen_address', `0.0.0.0:${PORTS.bolt}`],
+    ['server.http.listen_address', `0.0.0.0:${PORTS.http}`],
+    ['server.backup.enabled', 'true'],
+    ['server.backup.listen_address', `0.0.0.0:${PORTS.backup}`],
+  ];
+}
+
+/**
+ * The neo4j.conf of a standalone server: the cluster's file without its discovery section and
+ * cluster listeners, advertising the client Service (so in-cluster `neo4j://` clients are routed
+ * back to a name they can resolve). Optional features' blocks (lib/features) follow it, as for
+ * clusters.
+ */
+export function renderStandaloneConf(input: StandaloneConfInput): string {
+  return renderConf(
+    input.version,
+    [['Network: listen on all interfaces; advertise the client Service', standaloneNetworkEntries(input.advertisedAddress)]],
+    input.memory,
+    input.userConfig,
+  );
 }
 
 /** Settings Neo4j reads only when a cluster first forms or a server is first enabled. */

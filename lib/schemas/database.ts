@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { KindDefinition } from './kind.js';
-import { ObservedGeneration, StorageLocation, StringList } from './shared.js';
+import { ObservedGeneration, StorageLocation, StringList, Warnings } from './shared.js';
 import { Conditions, StringEnum, StringMap, Timestamp } from './types.js';
 
 /** `spec` of a Neo4jDatabase; `clusterRef` and `name` are required. */
@@ -97,6 +97,7 @@ export const DatabaseStatusSchema = Type.Object(
   {
     conditions: Type.Optional(Conditions()),
     observedGeneration: Type.Optional(ObservedGeneration({ description: 'The .metadata.generation this status reflects.' })),
+    warnings: Type.Optional(Warnings({ description: 'Validation warnings of the spec, deterministic; empty when none.' })),
     phase: Type.Optional(
       Type.String({ description: 'Phase of the database, for example Pending, Ready, ValidationFailed, Failed or Unknown.' }),
     ),

@@ -10,6 +10,8 @@ import type { Reconciler } from '../../lib/hook/reconciler.js';
 import { buildSyncRequest } from '../../lib/hook/request.js';
 import { runSync, type SyncResponse } from '../../lib/hook/run.js';
 import { schemaError } from './k8s-schemas.js';
+import { admit } from '../../lib/crd/admission.js';
+import { toStructural } from '../../lib/crd/structural.js';
 import { asObserved } from './applied.js';
 
 export { asObserved, LAST_APPLIED } from './applied.js';
@@ -38,6 +40,12 @@ export function checkInvariants(reconciler: Reconciler, request: SyncRequestBody
   expect(JSON.stringify(runSync(reconciler, v1, now)), 'hook API v1 keys give the same output').toBe(JSON.stringify(response));
 
   expect(Object.keys(response).every((k) => ['status', 'children', 'resyncAfterSeconds', 'finalized'].includes(k))).toBe(true);
+
+  // The API server validates and prunes the status: a rejected status is never written, a pruned
+  // field comes back as a difference on every sync.
+  const statusCheck = admit({ type: 'object', properties: { status: toStructural(reconciler.kind.status) } }, { status: response.status });
+  expect(statusCheck.errors, 'status validates against the CRD').toEqual([]);
+  expect(statusCheck.pruned, 'status has no field the CRD would prune').toEqual([]);
   if (!request.finalizing) expect(response.finalized).toBeUndefined();
 
   const declared = new Set(reconciler.children.map((c) => `${c.kind}.${c.apiVersion}`));

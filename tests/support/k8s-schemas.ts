@@ -10,6 +10,9 @@ import { Job, CronJob } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { validateExternalSecret } from './external-secret-schema.js';
 import type { K8sObject } from '../../lib/k8s/object.js';
 
 type Model = new (data: never) => { validate(): void };
@@ -28,6 +31,17 @@ const MODELS: Record<string, Model> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy as unknown as Model,
   'rbac.authorization.k8s.io/v1/Role': Role as unknown as Model,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
+  // Integration kinds: the official CRD schemas (cert-manager v1.11, prometheus-operator v0.65)
+  // through kubernetes-models; ExternalSecret v1 through a schema taken from ESO's CRD (see there).
+  'cert-manager.io/v1/Certificate': Certificate as unknown as Model,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as unknown as Model,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as unknown as Model,
+  'external-secrets.io/v1/ExternalSecret': class {
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+      validateExternalSecret(this.data);
+    }
+  } as unknown as Model,
 };
 
 /** Validates a child against its official schema; returns an error message or undefined. */

@@ -1,0 +1,111 @@
+/**
+ * The Neo4jEnterpriseStandalone reconciler: a valid spec gives the complete child set (ConfigMap
+ * `<s>-config`, Services `<s>-service` and `<s>-headless`, StatefulSet `<s>`); an invalid spec, or
+ * an image change Neo4j cannot take, freezes the children exactly as last applied and says why in
+ * status. The StatefulSet's immutable fields are kept as observed once it exists. TLS, Ingress and
+ * External Secrets children will join `STANDALONE_CHILDREN` and the child list in `sync` when
+ * they are implemented (today they only produce status warnings).
+ */
+import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
+import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import { isEqual } from 'lodash-es';
+import { standaloneKind } from '../schemas/standalone.js';
+import type { ChildResource, Desired, HookRequest, Reconciler } from '../hook/reconciler.js';
+import type { K8sObject } from '../k8s/object.js';
+import { frozenChildren } from '../k8s/frozen.js';
+import { checkUpgradePath } from '../neo4j/version.js';
+import { CONFIG_HASH_ANNOTATION } from '../cluster/children.js';
+import { imageTag, observeServerSet, type ServerSetObservation } from '../cluster/observation.js';
+import { buildConfigMap, buildServices, buildStatefulSet } from './children.js';
+import { standaloneModel, tlsServed, type Standalone } from './model.js';
+import { standaloneNames } from './names.js';
+import { standaloneStatus } from './status.js';
+import { validateStandalone } from './validate.js';
+
+/** Child types of a standalone, in the order Metacontroller should create them. */
+export const STANDALONE_CHILDREN: readonly ChildResource[] = [
+  { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
+  { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', resource: 'statefulsets', updateStrategy: 'InPlace' },
+];
+
+/** Why the image change from the running tag to `tag` is refused, or undefined when it is allowed. */
+function upgradeError(observed: ServerSetObservation | undefined, tag: string): string | undefined {
+  const running = imageTag(observed?.image);
+  if (!running || running === tag) return undefined;
+  const path = checkUpgradePath(running, tag);
+  return path.allowed ? undefined : `image tag change from ${running} to ${tag} refused: ${path.reason}`;
+}
+
+/** What decides a data volume: its name, class, size and access modes (server defaults aside). */
+function claimEssentials(claims: readonly PersistentVolumeClaim[] | undefined) {
+  return (claims ?? []).map((c) => ({
+    name: c.metadata?.name,
+    storageClassName: c.spec?.storageClassName,
+    storage: c.spec?.resources?.requests?.storage,
+    accessModes: c.spec?.accessModes,
+  }));
+}
+
+/**
+ * The StatefulSet with the fields the API server will not change (selector, serviceName,
+ * volumeClaimTemplates) taken from the existing object (an operator-made one has no serviceName);
+ * a requested volume change becomes a warning.
+ */
+function keepImmutable(desired: StatefulSet & K8sObject, observed: ServerSetObservation | undefined, warnings: string[]): StatefulSet & K8sObject {
+  const applied = observed?.applied.spec;
+  if (!applied || !desired.spec) return desired;
+  const kept = { ...desired.spec };
+  if (applied.selector) kept.selector = applied.selector;
+  if (applied.serviceName !== undefined) kept.serviceName = applied.serviceName;
+  if (applied.volumeClaimTemplates) {
+    if (!isEqual(claimEssentials(applied.volumeClaimTemplates), claimEssentials(desired.spec.volumeClaimTemplates))) {
+      const claim = `${applied.volumeClaimTemplates[0]?.metadata?.name ?? 'neo4j-data'}-${desired.metadata.name}-0`;
+      warnings.push(
+        `spec.storage and spec.persistence.accessModes changes cannot be applied to StatefulSet ${desired.metadata.name}: its volumeClaimTemplates are immutable, so the server keeps its existing volume (expand PVC ${claim} directly if the StorageClass allows it)`,
+      );
+    }
+    kept.volumeClaimTemplates = applied.volumeClaimTemplates;
+  }
+  return { ...desired, spec: kept };
+}
+
+function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined): boolean {
+  if (!observed) return false;
+  const current = observed.applied.spec?.template;
+  return (
+    current?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] !== desired.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] ||
+    observed.image !== desired.spec?.template.spec?.containers[0]?.image
+  );
+}
+
+function syncStandalone(request: HookRequest<Standalone>): Desired {
+  const standalone = request.parent;
+  const namespace = standalone.metadata.namespace!;
+  const names = standaloneNames(standalone.metadata.name, namespace);
+  const observed = observeServerSet(request.children, names.statefulSet, namespace);
+  const tls = tlsServed(standalone.spec);
+  const { errors, warnings } = validateStandalone(standalone);
+  if (errors.length === 0) {
+    const refused = upgradeError(observed, standalone.spec.image.tag);
+    if (refused) errors.push(refused);
+  }
+  if (errors.length > 0) {
+    const { status } = standaloneStatus({ request, names, observed, warnings, errors, rolling: false, tls });
+    return { status, children: frozenChildren(request, STANDALONE_CHILDREN) };
+  }
+  const model = standaloneModel(standalone);
+  const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
+  const children = [buildConfigMap(model), ...buildServices(model), statefulSet];
+  const rolling = podTemplateChanged(statefulSet, observed);
+  const { status, resyncAfterSeconds } = standaloneStatus({ request, names, observed, warnings, errors, rolling, tls });
+  return { status, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+}
+
+/** The registered reconciler of Neo4jEnterpriseStandalone. */
+export const standaloneReconciler: Reconciler<Standalone> = {
+  kind: standaloneKind,
+  children: STANDALONE_CHILDREN,
+  related: [],
+  sync: syncStandalone,
+};
