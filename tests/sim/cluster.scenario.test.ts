@@ -118,11 +118,11 @@ describe('a new cluster', () => {
     const sim = await simulator({ readiness: (pod) => (pod.metadata.name === 'graph-server-1' ? 'never' : undefined) });
     sim.create(clusterDoc(id));
     await sim.runUntil((s) => s.rounds.length >= 3, 5);
-    const waiting = await sim.tick(120);
+    const waiting = await sim.tick(90);
     expect(clusterStatus(sim, id)).toMatchObject({ phase: 'Forming', replicas: { servers: 3, ready: 2 } });
     expect(clusterStatus(sim, id)?.message).toBe('Cluster formation in progress: 2/3 servers ready');
     const syncs = waiting.filter((r) => r.calls.sync > 0);
-    expect(syncs.length).toBeGreaterThanOrEqual(8); // a resync every 15 s
+    expect(syncs.length).toBeGreaterThanOrEqual(6); // a resync every 15 s
     expect(sim.totals(waiting.slice(2), { actor: 'metacontroller' }).total).toBe(0);
   });
 });
@@ -317,7 +317,7 @@ describe('upgradeStrategy Recreate (StatefulSet OnDelete)', () => {
     const { sim } = await readyCluster({ upgradeStrategy: { strategy: 'Recreate' } });
     const uids = podUids(serverPods(sim, id));
     sim.edit(id.ref, (c) => void ((c.spec as { config?: Record<string, string> }).config = { 'db.transaction.timeout': '60s' }));
-    await sim.tick(120);
+    await sim.tick(60);
     expect(podUids(serverPods(sim, id))).toEqual(uids);
     expect(clusterCondition(sim, id, 'Progressing')).toMatchObject({ status: 'True', reason: 'RollingUpdate' });
   });
