@@ -97,7 +97,10 @@ export interface TargetConnection {
   tls: boolean;
   /** The cert-manager Secret holding the CA (`ca.crt`) when TLS is on. */
   caSecret?: { name: string; key: typeof CA_KEY };
-  /** Secret with keys `username` and `password` (spec.auth.adminSecret, else `neo4j-admin-secret`). */
+  /**
+   * Secret with keys `username` and `password`: spec.auth.adminSecret, else `<target>-auth-secret`
+   * when auth External Secrets feed the servers, else `neo4j-admin-secret`.
+   */
   adminSecret: string;
   /** `repo:tag` of the target: its image carries cypher-shell and neo4j-admin of the right version. */
   image: string;
@@ -134,6 +137,13 @@ export function isTargetReady(target: Target): boolean {
   return condition === 'True';
 }
 
+/** The admin Secret the target's servers use (the same rule as the cluster and standalone pods). */
+function targetAdminSecret(name: string, auth: Record<string, unknown>): string {
+  const explicit = text(auth.adminSecret);
+  if (explicit) return explicit;
+  return record(auth.externalSecrets).enabled === true ? `${name}-auth-secret` : DEFAULT_ADMIN_SECRET;
+}
+
 /** Connection facts of a target whose spec names an image; undefined otherwise. */
 export function targetConnection(target: Target): TargetConnection | undefined {
   const image = record(target.spec.image);
@@ -161,7 +171,7 @@ export function targetConnection(target: Target): TargetConnection | undefined {
     uri: `${scheme}://${host}:${PORTS.bolt}`,
     tls,
     ...(tls ? { caSecret: { name: `${target.name}-tls-secret`, key: CA_KEY } } : {}),
-    adminSecret: text(record(target.spec.auth).adminSecret) ?? DEFAULT_ADMIN_SECRET,
+    adminSecret: targetAdminSecret(target.name, record(target.spec.auth)),
     image: `${repo}:${tag}`,
     imagePullPolicy: text(image.pullPolicy) ?? 'IfNotPresent',
     imagePullSecrets: [...new Set(pullSecrets)].sort(),

@@ -613,3 +613,21 @@ describe('deletion', () => {
     expect(later).toMatchObject({ finalized: false, resyncAfterSeconds: 30 });
   });
 });
+
+describe('the admin Secret of a target', () => {
+  it('follows the pods: adminSecret, else the auth ExternalSecret target, else neo4j-admin-secret', async () => {
+    const { targetConnection } = await import('../../lib/targets/connection.js');
+    const target = (auth: Record<string, unknown> | undefined) =>
+      targetConnection({
+        kind: 'Neo4jEnterpriseCluster',
+        name: 'g',
+        namespace: 'ns',
+        spec: { image: { repo: 'neo4j', tag: '2025.06.0' }, topology: { servers: 3 }, ...(auth ? { auth } : {}) },
+        status: {},
+      } as never)?.adminSecret;
+    expect(target(undefined)).toBe('neo4j-admin-secret');
+    expect(target({ adminSecret: 'mine' })).toBe('mine');
+    expect(target({ externalSecrets: { enabled: true } })).toBe('g-auth-secret');
+    expect(target({ adminSecret: 'mine', externalSecrets: { enabled: true } })).toBe('mine');
+  });
+});
