@@ -90,7 +90,6 @@ export function additionalArgsErrors(args: readonly string[], version: Neo4jVers
       errors.push(`${field} ${JSON.stringify(arg)} must start with "-" (write options as --name=value, one per entry)`);
       return;
     }
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/u.test(arg)) {
       errors.push(`${field} ${JSON.stringify(arg)} contains a control character`);
       return;

@@ -88,7 +88,7 @@ export function restoreLabels(r: string, step: RestoreStep): Record<string, stri
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/u;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/u;
 
-/** Why `name` cannot name a Kubernetes object of `what` (a DNS subdomain), or undefined. */
+/** Why `name` cannot name a Kubernetes object (a DNS subdomain), or undefined; `field` names it in the message. */
 export function objectNameError(field: string, name: string): string | undefined {
   if (name.length > MAX_OBJECT_NAME || !DNS_SUBDOMAIN.test(name)) {
     return `${field} ${JSON.stringify(name)} is not a valid Kubernetes object name (lowercase letters, digits, "-" and ".", at most 253 characters)`;

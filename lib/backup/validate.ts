@@ -138,7 +138,9 @@ export function validateBackup(spec: BackupSpec, namespace: string): Findings {
   return findings;
 }
 
-/** Checks that need the target's version: the version-gated additional arguments. */
+/** Checks that need the target's version: the version-gated additional arguments (the others were reported already). */
 export function validateBackupForVersion(spec: BackupSpec, version: Neo4jVersion): string[] {
-  return additionalArgsErrors(spec.options?.additionalArgs ?? [], version).filter((e) => e.includes('needs Neo4j'));
+  const args = spec.options?.additionalArgs ?? [];
+  const reported = new Set(additionalArgsErrors(args, undefined));
+  return additionalArgsErrors(args, version).filter((e) => !reported.has(e));
 }

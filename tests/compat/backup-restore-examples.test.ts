@@ -79,7 +79,6 @@ function namespaceOf(doc: Record<string, unknown>): string {
 function world(example: ExampleDoc, all: ExampleDoc[], tag: string): K8sObject[] {
   const doc = example.doc;
   const namespace = namespaceOf(doc);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const spec = (doc.spec ?? {}) as any;
   const targetName = doc.kind === 'Neo4jBackup' ? String(spec.target?.name ?? '').split('/')[0] : spec.targetCluster;
   const targetNamespace = doc.kind === 'Neo4jBackup' ? (spec.target?.namespace ?? namespace) : namespace;

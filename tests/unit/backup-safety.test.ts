@@ -181,7 +181,6 @@ function restoreModel(tag: string, databaseName: string, seedUri: string, pointI
 /** Every container of every Job/CronJob child. */
 function containers(children: K8sObject[]): Container[] {
   return children.flatMap((c) => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const spec = c.spec as any;
     if (c.kind === 'Job') return spec.template.spec.containers as Container[];
     if (c.kind === 'CronJob') return spec.jobTemplate.spec.template.spec.containers as Container[];
@@ -277,7 +276,6 @@ describe('backup reconciler: hostile values that pass validation only reach argv
           },
         };
         const response = runSync(reconciler, buildSyncRequest(reconciler, parent, [cluster]), NOW);
-        // eslint-disable-next-line no-control-regex
         if (/[\u0000-\u001f\u007f]/u.test(value)) {
           expect(response.status.message).toMatch(/contains a control character/u);
           expect(response.children).toEqual([]);

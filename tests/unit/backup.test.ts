@@ -68,9 +68,7 @@ function child(response: SyncResponse, kind: string): K8sObject {
   return found;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function podOf(object: K8sObject): any {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const spec = object.spec as any;
   return object.kind === 'CronJob' ? spec.jobTemplate.spec.template.spec : spec.template.spec;
 }
@@ -289,7 +287,6 @@ describe('backup reconciler', () => {
     );
     expect(child(response, 'ServiceAccount').metadata).toMatchObject({ name: 'nightly-backup', annotations: { 'azure.workload.identity/client-id': 'abc' } });
     const job = child(response, 'Job');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect((job.spec as any).template.metadata.labels['azure.workload.identity/use']).toBe('true');
     expect(podOf(job)).toMatchObject({ serviceAccountName: 'nightly-backup' });
     expect(podOf(job).automountServiceAccountToken).toBeUndefined();

@@ -69,11 +69,8 @@ function names(response: SyncResponse): string[] {
   return response.children.map((c) => c.metadata.name);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function env(job: K8sObject): Record<string, any> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const container = (job.spec as any).template.spec.containers[0];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 }
 
@@ -284,7 +281,6 @@ describe('restore reconciler', () => {
       },
     });
     const job = sync(parent, [cluster(), backupCr()]).children[0]!;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const spec = job.spec as any;
     expect(spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 300 });
     expect(spec.template.spec.containers).toEqual([{ name: 'hook', image: 'alpine:3.20', command: ['/bin/sh'], args: ['-c', 'echo $X'], env: [{ name: 'X', value: 'y' }] }]);
