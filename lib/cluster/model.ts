@@ -6,7 +6,7 @@
 import type { ClusterSpec } from '../schemas/cluster.js';
 import type { Resource } from '../k8s/object.js';
 import { contentHash } from '../k8s/hash.js';
-import { parseMemoryBytes } from '../k8s/quantity.js';
+import { canonicalResources, parseMemoryBytes } from '../k8s/quantity.js';
 import { computeMemory } from '../neo4j/memory.js';
 import { renderClusterConf, renderInitialConf } from '../neo4j/config.js';
 import { renderHealthScript, renderServerRoles, renderStartupScript } from '../neo4j/scripts.js';
@@ -14,13 +14,15 @@ import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
 import { renderFeatureSections } from '../features/settings.js';
 import { clusterFeatures, type ClusterFeatures } from './features.js';
 import { clusterNames, type ClusterNames } from './names.js';
+import { pluginConf } from '../plugins/target.js';
+import type { PluginSet } from '../plugins/merge.js';
 
 /** A Neo4jEnterpriseCluster as the hook receives it. */
 export type Cluster = Resource<ClusterSpec>;
 
 /** Default container resources when `spec.resources` is absent (the operator's). */
 export const DEFAULT_RESOURCES = {
-  limits: { cpu: '1000m', memory: '2Gi' },
+  limits: { cpu: '1', memory: '2Gi' },
   requests: { cpu: '500m', memory: '1Gi' },
 } as const;
 
@@ -57,6 +59,8 @@ export interface ClusterModel {
   configHash: string;
   /** Servers that host the system database as primaries (not SECONDARY-constrained). */
   systemPrimaries: number;
+  /** What the installed Neo4jPlugins add to the servers (lib/plugins); undefined without plugins. */
+  plugins?: PluginSet;
 }
 
 /** The mode of server `i`: its hint, else the cluster-wide constraint. */
@@ -64,15 +68,18 @@ export function serverMode(spec: ClusterSpec, i: number): string {
   return spec.topology.serverRoles?.find((r) => r.serverIndex === i)?.modeConstraint ?? spec.topology.serverModeConstraint ?? 'NONE';
 }
 
-/** Builds the model of a cluster whose spec passed validation (the tag parses). */
-export function clusterModel(cluster: Cluster): ClusterModel {
+/**
+ * Builds the model of a cluster whose spec passed validation (the tag parses), with the
+ * Neo4jPlugins that join it (lib/plugins/target.ts `targetPlugins`).
+ */
+export function clusterModel(cluster: Cluster, plugins?: PluginSet): ClusterModel {
   const { spec } = cluster;
   const name = cluster.metadata.name;
   const namespace = cluster.metadata.namespace!;
   const names = clusterNames(name, namespace);
   const parsed = parseNeo4jVersion(spec.image.tag);
   if (!parsed.ok) throw new Error(`clusterModel needs a validated spec: ${parsed.reason}`);
-  const resources = spec.resources ?? structuredClone(DEFAULT_RESOURCES);
+  const resources = canonicalResources(spec.resources ?? structuredClone(DEFAULT_RESOURCES));
   const limit = resources.limits?.memory;
   const userConfig = spec.config ?? {};
   const memory = computeMemory(limit === undefined ? undefined : parseMemoryBytes(limit), userConfig);
@@ -82,7 +89,7 @@ export function clusterModel(cluster: Cluster): ClusterModel {
   const features = clusterFeatures(cluster, names, parsed.version);
   const files: ClusterConfigFiles = {
     // The features' blocks follow the base file; spec.config keys replace the features' own values.
-    'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }) + renderFeatureSections(features.settings, userConfig),
+    'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }) + renderFeatureSections(features.settings, userConfig) + pluginConf(plugins, userConfig),
     'startup.sh': renderStartupScript({ headlessFqdn }),
     'health.sh': renderHealthScript(),
     'initial.conf': renderInitialConf(systemPrimaries),
@@ -102,5 +109,6 @@ export function clusterModel(cluster: Cluster): ClusterModel {
     files,
     configHash: contentHash(HASHED_CONFIG_KEYS.map((k) => `${k}\n${files[k]}`).join('\n')),
     systemPrimaries,
+    ...(plugins ? { plugins } : {}),
   };
 }

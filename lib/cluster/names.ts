@@ -45,3 +45,17 @@ export const CLUSTER_DOMAIN = 'cluster.local';
 
 /** Default Secret holding the admin `username` and `password`. */
 export const DEFAULT_ADMIN_SECRET = 'neo4j-admin-secret';
+
+/**
+ * Longest cluster name whose server pods can exist: Kubernetes labels each pod with
+ * `controller-revision-hash: <c>-server-<10-character hash>`, and a label value has at most 63
+ * characters.
+ */
+export const MAX_CLUSTER_NAME = 45;
+
+/** The error for a cluster name too long for its pods, or undefined. */
+export function clusterNameError(name: string): string | undefined {
+  return name.length > MAX_CLUSTER_NAME
+    ? `metadata.name must be at most ${MAX_CLUSTER_NAME} characters (it has ${name.length}): the server pods' controller-revision-hash label would exceed 63 characters`
+    : undefined;
+}

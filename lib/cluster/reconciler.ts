@@ -8,19 +8,22 @@
  * customize) only by CRs whose placement needs zones they do not list.
  */
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
-import { isEqual } from 'lodash-es';
 import { clusterKind } from '../schemas/cluster.js';
 import type { ChildResource, Desired, HookRequest, Reconciler } from '../hook/reconciler.js';
 import type { K8sObject } from '../k8s/object.js';
 import { frozenChildren } from '../k8s/frozen.js';
-import { checkUpgradePath, parseNeo4jVersion } from '../neo4j/version.js';
+import { keepImmutableFields } from '../k8s/statefulset.js';
+import { parseNeo4jVersion } from '../neo4j/version.js';
 import { NODE_RELATED, needsZoneDiscovery, nodesRule } from '../placement/zones.js';
+import { observedPluginStatus, PLUGIN_RELATED, pluginsRule, targetPlugins } from '../plugins/target.js';
 import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet, CONFIG_HASH_ANNOTATION } from './children.js';
 import { featureChildren, featureFindings } from './features.js';
 import { clusterModel, type Cluster } from './model.js';
-import { clusterNames } from './names.js';
-import { imageTag, observeServerSet, type ServerSetObservation } from './observation.js';
+import { clusterNameError, clusterNames } from './names.js';
+import { observeServerSet, type ServerSetObservation } from './observation.js';
+import { committedDrain, observeDrainJobs, planScale } from './scale.js';
 import { clusterStatus } from './status.js';
+import { planRollout, upgradePathError, withRollout } from './upgrade.js';
 import { validateCluster } from './validate.js';
 
 /** Child types of a cluster, in the order Metacontroller should create them. */
@@ -33,6 +36,8 @@ export const CLUSTER_CHILDREN: readonly ChildResource[] = [
   { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', resource: 'statefulsets', updateStrategy: 'InPlace' },
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', updateStrategy: 'InPlace' },
+  // Drain Jobs of a scale-in (lib/cluster/scale.ts): one per decision, never re-run or replaced.
+  { apiVersion: 'batch/v1', kind: 'Job', resource: 'jobs', updateStrategy: 'OnDelete' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', resource: 'ingresses', updateStrategy: 'InPlace' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', resource: 'servicemonitors', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
   { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', resource: 'prometheusrules', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
@@ -41,32 +46,18 @@ export const CLUSTER_CHILDREN: readonly ChildResource[] = [
 /** Re-exported from its shared home, lib/k8s/frozen.ts, for existing importers. */
 export { frozenChildren };
 
-function upgradeError(observed: ServerSetObservation | undefined, tag: string): string | undefined {
-  const running = imageTag(observed?.image);
-  if (!running || running === tag) return undefined;
-  const path = checkUpgradePath(running, tag);
-  return path.allowed ? undefined : `image tag change from ${running} to ${tag} refused: ${path.reason}`;
-}
-
 /**
- * The StatefulSet with the fields the API server will not change (selector, serviceName,
- * volumeClaimTemplates) taken from the existing object; a requested change of them becomes a warning.
+ * The StatefulSet with its immutable fields as the server holds them; a requested storage change
+ * becomes a warning.
  */
 function keepImmutable(desired: StatefulSet & K8sObject, observed: ServerSetObservation | undefined, warnings: string[]): StatefulSet & K8sObject {
-  const applied = observed?.applied.spec;
-  if (!applied || !desired.spec) return desired;
-  const kept = { ...desired.spec };
-  if (applied.selector) kept.selector = applied.selector;
-  if (applied.serviceName !== undefined) kept.serviceName = applied.serviceName;
-  if (applied.volumeClaimTemplates) {
-    if (!isEqual(applied.volumeClaimTemplates, desired.spec.volumeClaimTemplates)) {
-      warnings.push(
-        `spec.storage changes cannot be applied to StatefulSet ${desired.metadata.name}: its volumeClaimTemplates are immutable, so the servers keep their existing volumes (expand the data-${desired.metadata.name}-* PVCs directly if the StorageClass allows it)`,
-      );
-    }
-    kept.volumeClaimTemplates = applied.volumeClaimTemplates;
+  const { statefulSet, refused } = keepImmutableFields(desired, observed?.object);
+  if (refused.includes('volumeClaimTemplates')) {
+    warnings.push(
+      `spec.storage changes cannot be applied to StatefulSet ${desired.metadata.name}: its volumeClaimTemplates are immutable, so the servers keep their existing volumes (expand the data-${desired.metadata.name}-* PVCs directly if the StorageClass allows it)`,
+    );
   }
-  return { ...desired, spec: kept };
+  return statefulSet;
 }
 
 function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined): boolean {
@@ -84,22 +75,32 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
   const names = clusterNames(cluster.metadata.name, namespace);
   const observed = observeServerSet(request.children, names.statefulSet, namespace);
   const { errors, warnings } = validateCluster(cluster.spec);
+  const nameError = clusterNameError(cluster.metadata.name);
+  if (nameError) errors.unshift(nameError);
   const parsed = parseNeo4jVersion(cluster.spec.image.tag);
   if (parsed.ok) {
     const findings = featureFindings(request, names, parsed.version);
     errors.push(...findings.errors);
     warnings.push(...findings.warnings);
   }
+  const plugins = parsed.ok ? targetPlugins(request, 'Neo4jEnterpriseCluster', parsed.version) : undefined;
+  warnings.push(...(plugins?.warnings ?? []));
   if (errors.length === 0) {
-    const refused = upgradeError(observed, cluster.spec.image.tag);
+    const refused = upgradePathError(cluster, observed);
     if (refused) errors.push(refused);
   }
   if (errors.length > 0) {
     const { status } = clusterStatus({ request, names, observed, warnings, errors, rolling: false });
-    return { status, children: frozenChildren(request, CLUSTER_CHILDREN) };
+    return { status: { ...status, ...observedPluginStatus(observed?.object) }, children: frozenChildren(request, CLUSTER_CHILDREN) };
   }
-  const model = clusterModel(cluster);
-  const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
+  const model = clusterModel(cluster, plugins?.set);
+  const built = keepImmutable(buildStatefulSet(model), observed, warnings);
+  // Rollouts (lib/cluster/upgrade.ts) and scaling (lib/cluster/scale.ts): whichever started first finishes first.
+  const drains = observeDrainJobs(request.children, cluster.metadata.name, namespace);
+  const rollout = planRollout({ cluster, names, desired: built, observed, now: request.now, holdSteps: committedDrain(drains, observed) !== undefined });
+  const scale = planScale({ model, observed, jobs: drains, rolloutActive: rollout.active });
+  warnings.push(...scale.warnings);
+  const statefulSet = withRollout({ ...built, spec: { ...built.spec!, replicas: scale.replicas } }, rollout);
   const children = [
     buildConfigMap(model),
     buildServiceAccount(model),
@@ -107,16 +108,19 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
     statefulSet,
     buildPodDisruptionBudget(model),
     ...featureChildren(model),
+    ...scale.jobs,
   ];
-  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed) });
-  return { status, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+  const lifecycle = { ...(rollout.report ? { rollout: rollout.report } : {}), ...(scale.condition ? { scalingDown: scale.condition } : {}), settling: scale.settling };
+  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed), lifecycle });
+  return { status: { ...status, ...observedPluginStatus(observed?.object) }, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
 
 /** The registered reconciler of Neo4jEnterpriseCluster. */
 export const clusterReconciler: Reconciler<Cluster> = {
   kind: clusterKind,
   children: CLUSTER_CHILDREN,
-  related: [NODE_RELATED],
+  related: [NODE_RELATED, PLUGIN_RELATED],
   sync: syncCluster,
-  customize: (parent) => (needsZoneDiscovery(parent.spec?.topology) ? [nodesRule()] : []),
+  // Nodes only when zones must be discovered; the namespace's Neo4jPlugins always.
+  customize: (parent) => [...(needsZoneDiscovery(parent.spec?.topology) ? [nodesRule()] : []), pluginsRule(parent.metadata.namespace ?? '')],
 };

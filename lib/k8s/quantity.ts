@@ -171,3 +171,59 @@ export function parseNeo4jMemory(s: string): number | undefined {
   const bytes = Number(scaled.num / scaled.den);
   return Number.isFinite(bytes) ? bytes : undefined;
 }
+
+const CANONICAL_BINARY: Array<[string, bigint]> = [
+  ['Ei', 1024n ** 6n],
+  ['Pi', 1024n ** 5n],
+  ['Ti', 1024n ** 4n],
+  ['Gi', 1024n ** 3n],
+  ['Mi', 1024n ** 2n],
+  ['Ki', 1024n],
+];
+const CANONICAL_DECIMAL: Array<[string, bigint]> = [
+  ['E', 10n ** 18n],
+  ['P', 10n ** 15n],
+  ['T', 10n ** 12n],
+  ['G', 10n ** 9n],
+  ['M', 10n ** 6n],
+  ['k', 10n ** 3n],
+];
+const MILLI_FACTORS: Record<string, bigint> = {
+  '': 1000n,
+  m: 1n,
+  ...Object.fromEntries([...CANONICAL_BINARY, ...CANONICAL_DECIMAL].map(([s, f]) => [s, f * 1000n])),
+};
+
+/**
+ * The canonical form the API server stores for a quantity (`1000m` → `1`, `0.5Gi` → `512Mi`,
+ * `2000` → `2k`): the largest suffix of the input's family (binary or decimal) with an integral
+ * mantissa, falling back to milli-units. Emitting this form keeps Metacontroller from seeing a
+ * difference, and writing, on every sync. Values finer than a milli-unit round up, as Kubernetes
+ * does. Inputs in exponent notation or otherwise unusual are returned unchanged.
+ */
+export function canonicalQuantity(q: string | number): string {
+  const text = String(q).trim();
+  const match = /^([+]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/u.exec(text);
+  if (!match) return text;
+  const [, , number = '0', suffix = ''] = match;
+  const [whole = '0', fraction = ''] = number.split('.');
+  const scale = 10n ** BigInt(fraction.length);
+  const numerator = BigInt(`${whole}${fraction}` || '0') * MILLI_FACTORS[suffix]!;
+  const millis = (numerator + scale - 1n) / scale;
+  if (millis === 0n) return '0';
+  if (millis % 1000n !== 0n) return `${millis}m`;
+  const units = millis / 1000n;
+  const family = suffix.endsWith('i') ? CANONICAL_BINARY : CANONICAL_DECIMAL;
+  for (const [name, factor] of family) if (units % factor === 0n) return `${units / factor}${name}`;
+  return String(units);
+}
+
+/** Container resources with every limit and request in canonical form (see {@link canonicalQuantity}). */
+export function canonicalResources<T extends { limits?: Record<string, string | number>; requests?: Record<string, string | number> }>(resources: T): T {
+  const canon = (map: Record<string, string | number> | undefined) =>
+    map === undefined ? undefined : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, canonicalQuantity(v)]));
+  const out: T = { ...resources };
+  if (resources.limits) out.limits = canon(resources.limits);
+  if (resources.requests) out.requests = canon(resources.requests);
+  return out;
+}

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { KindDefinition } from './kind.js';
+import { InstalledPlugins } from './plugin.js';
 import {
   AuthSpec,
   BackupsSpec,
@@ -215,6 +216,12 @@ export const UpgradeStatusSchema = Type.Object(
     ),
     message: Type.Optional(Type.String({ description: 'Details about the upgrade.' })),
     lastError: Type.Optional(Type.String({ description: 'Last error met during the upgrade.' })),
+    stepStartTime: Type.Optional(
+      Timestamp({ description: 'When the current step started; upgradeTimeout counts from here (neo4j-hooks addition).' }),
+    ),
+    templateHash: Type.Optional(
+      Type.String({ description: 'Hash of the pod template being rolled out (neo4j-hooks addition).' }),
+    ),
   },
   { description: 'Progress of the current or last rolling upgrade.' },
 );
@@ -245,6 +252,7 @@ export const ClusterStatusSchema = Type.Object(
     version: Type.Optional(Type.String({ description: 'Neo4j version (image tag) the servers run.' })),
     lastUpgradeTime: Type.Optional(Timestamp({ description: 'When the last upgrade completed.' })),
     upgradeStatus: Type.Optional(UpgradeStatusSchema),
+    plugins: Type.Optional(InstalledPlugins()),
   },
   { description: 'Observed state of the Neo4j Enterprise cluster.' },
 );
@@ -254,6 +262,12 @@ export type ClusterStatus = Static<typeof ClusterStatusSchema>;
 /** The Neo4jEnterpriseCluster kind: names, schemas and `kubectl get` columns. */
 export const clusterKind: KindDefinition<typeof ClusterSpecSchema, typeof ClusterStatusSchema> = {
   kind: 'Neo4jEnterpriseCluster',
+  rootRules: [
+    {
+      rule: 'size(self.metadata.name) <= 45',
+      message: "metadata.name must be at most 45 characters: the server pods' controller-revision-hash label would exceed 63 characters",
+    },
+  ],
   plural: 'neo4jenterpriseclusters',
   singular: 'neo4jenterprisecluster',
   shortNames: ['n4jc'],

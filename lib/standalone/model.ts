@@ -6,15 +6,18 @@
 import type { StandaloneSpec } from '../schemas/standalone.js';
 import type { Resource } from '../k8s/object.js';
 import { contentHash } from '../k8s/hash.js';
-import { parseMemoryBytes } from '../k8s/quantity.js';
+import { canonicalResources, parseMemoryBytes } from '../k8s/quantity.js';
 import { DEFAULT_RESOURCES } from '../cluster/model.js';
-import { DEFAULT_ADMIN_SECRET } from '../cluster/names.js';
 import { computeMemory } from '../neo4j/memory.js';
 import { ownedKeyClass, renderStandaloneConf, standaloneNetworkEntries, storageEntries } from '../neo4j/config.js';
 import { renderHealthScript } from '../neo4j/scripts.js';
 import { renderFeatureSections, type FeatureSettings } from '../features/settings.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
+import { tlsModeOf } from '../tls/certificate.js';
+import { standaloneFeatureSet, standaloneFeatureSettings, type StandaloneFeatureSet } from './features.js';
 import { standaloneNames, type StandaloneNames } from './names.js';
+import { pluginConf } from '../plugins/target.js';
+import type { PluginSet } from '../plugins/merge.js';
 import { renderStandaloneStartupScript } from './scripts.js';
 
 /** A Neo4jEnterpriseStandalone as the hook receives it. */
@@ -39,6 +42,7 @@ export interface StandaloneModel {
   spec: StandaloneSpec;
   version: Neo4jVersion;
   image: string;
+  /** The Secret with the admin `username` and `password` the server reads. */
   adminSecret: string;
   resources: NonNullable<StandaloneSpec['resources']>;
   files: StandaloneConfigFiles;
@@ -48,9 +52,13 @@ export interface StandaloneModel {
   tls: boolean;
   /** The optional features' neo4j.conf blocks, appended after the base file as for clusters. */
   features: FeatureSettings[];
+  /** Which optional features are on (TLS and its source, monitoring) and the admin Secret. */
+  featureSet: StandaloneFeatureSet;
   /** What deleting the standalone does to its data volume. */
   retention: 'Delete' | 'Retain';
   accessModes: string[];
+  /** What the installed Neo4jPlugins add to the server (lib/plugins); undefined without plugins. */
+  plugins?: PluginSet;
 }
 
 /** The name a standalone advertises: its client Service's FQDN. */
@@ -59,21 +67,22 @@ export function advertisedAddress(names: StandaloneNames): string {
 }
 
 /**
- * Whether the standalone serves TLS. Always false until standalone TLS is implemented (a
- * `tls.mode: cert-manager` spec renders without TLS and gets a warning, see validate.ts); every
- * TLS-dependent field (https ports, the https endpoint, the TLS settings) keys off this one answer.
+ * Whether the standalone serves TLS: `spec.tls.mode` is cert-manager (the CRD default of a present
+ * tls block), whether cert-manager or the tls ExternalSecret supplies the Secret. Every
+ * TLS-dependent field (https ports, the https endpoint, the TLS settings, other kinds' `+ssc`
+ * schemes) keys off this one answer. Defensive: other kinds pass a related object's spec.
  */
-export function tlsServed(_spec: StandaloneSpec): boolean {
-  return false;
+export function tlsServed(spec: StandaloneSpec): boolean {
+  return tlsModeOf(spec?.tls) === 'cert-manager';
 }
 
 /**
- * The neo4j.conf blocks of the standalone's optional features (lib/features): none until
- * standalone TLS and monitoring are implemented. This is where `tlsSettings(...)` will join, with
- * `featureConflicts` checking spec.config against it, exactly as the cluster does.
+ * The neo4j.conf blocks of the standalone's optional features (lib/standalone/features.ts): the
+ * TLS policies (trust from `annotations`, the CR's) and monitoring; spec.config is checked
+ * against them with `featureConflicts`, exactly as the cluster does.
  */
-export function standaloneFeatures(_spec: StandaloneSpec, _version: Neo4jVersion): FeatureSettings[] {
-  return [];
+export function standaloneFeatures(spec: StandaloneSpec, version: Neo4jVersion, annotations?: Readonly<Record<string, string>>): FeatureSettings[] {
+  return standaloneFeatureSettings(spec, version, annotations);
 }
 
 /**
@@ -98,24 +107,26 @@ export function repeatsOwnedSetting(owned: ReadonlyMap<string, string>, key: str
 }
 
 /** Builds the model of a standalone whose spec passed validation (the tag parses). */
-export function standaloneModel(standalone: Standalone): StandaloneModel {
+export function standaloneModel(standalone: Standalone, plugins?: PluginSet): StandaloneModel {
   const { spec } = standalone;
   const name = standalone.metadata.name;
   const namespace = standalone.metadata.namespace!;
   const names = standaloneNames(name, namespace);
   const parsed = parseNeo4jVersion(spec.image.tag);
   if (!parsed.ok) throw new Error(`standaloneModel needs a validated spec: ${parsed.reason}`);
-  const resources = spec.resources ?? structuredClone(DEFAULT_RESOURCES);
+  const resources = canonicalResources(spec.resources ?? structuredClone(DEFAULT_RESOURCES));
   const limit = resources.limits?.memory;
   const owned = ownedSettings(names);
   // A user key that repeats the hook's own value is written once (validation warned about it).
   const userConfig = Object.fromEntries(Object.entries(spec.config ?? {}).filter(([key, value]) => !repeatsOwnedSetting(owned, key, value)));
   const memory = computeMemory(limit === undefined ? undefined : parseMemoryBytes(limit), userConfig);
-  const features = standaloneFeatures(spec, parsed.version);
+  const featureSet = standaloneFeatureSet(standalone, names, parsed.version);
+  const features = featureSet.settings;
   const files: StandaloneConfigFiles = {
     'neo4j.conf':
       renderStandaloneConf({ version: parsed.version, advertisedAddress: advertisedAddress(names), memory, userConfig }) +
-      renderFeatureSections(features, userConfig),
+      renderFeatureSections(features, userConfig) +
+      pluginConf(plugins, userConfig),
     'startup.sh': renderStandaloneStartupScript(),
     'health.sh': renderHealthScript(),
   };
@@ -127,13 +138,15 @@ export function standaloneModel(standalone: Standalone): StandaloneModel {
     spec,
     version: parsed.version,
     image: `${spec.image.repo}:${spec.image.tag}`,
-    adminSecret: spec.auth?.adminSecret || DEFAULT_ADMIN_SECRET,
+    adminSecret: featureSet.adminSecret,
     resources,
     files,
     configHash: contentHash(HASHED_CONFIG_KEYS.map((k) => `${k}\n${files[k]}`).join('\n')),
     tls: tlsServed(spec),
     features,
+    featureSet,
     retention: pvcRetention(spec),
     accessModes: spec.persistence?.accessModes?.length ? [...spec.persistence.accessModes] : ['ReadWriteOnce'],
+    ...(plugins ? { plugins } : {}),
   };
 }

@@ -251,8 +251,8 @@ function defaultSecret(secret: Obj): void {
 }
 
 /**
- * Applies the modelled server defaults to an object being written (mutates it). `old` is the
- * stored object on an update (allocations are kept), `uid` the object's uid.
+ * Applies the modelled server defaults and normalizations to an object being written (mutates it).
+ * `old` is the stored object on an update: its allocations (cluster IP, node ports) are kept.
  */
 export function applyServerDefaults(object: K8sObject, old: K8sObject | undefined, allocate: Allocator): void {
   const o = object as Obj;

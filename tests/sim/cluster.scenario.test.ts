@@ -93,7 +93,7 @@ describe('a new cluster', () => {
     expect(clusterStatus(sim, id)?.phase).toBe('Initializing');
 
     const rounds = 1 + (await sim.runUntil((s) => isClusterReady(s, id), 20));
-    expect(rounds).toBeLessThanOrEqual(5); // measured: 4
+    expect(rounds).toBeLessThanOrEqual(4); // measured: 3
     expect(sim.now.toISOString()).toBe('2026-01-01T00:00:10.000Z');
 
     const pods = serverPods(sim, id);
@@ -117,13 +117,12 @@ describe('a new cluster', () => {
   it('writes nothing while it waits for servers (resync every 15 s, no status churn)', async () => {
     const sim = await simulator({ readiness: (pod) => (pod.metadata.name === 'graph-server-1' ? 'never' : undefined) });
     sim.create(clusterDoc(id));
-    await sim.runUntil((s) => s.rounds.length >= 3, 5);
+    await sim.runUntil((s) => clusterStatus(s, id)?.replicas?.ready === 2, 10);
     const waiting = await sim.tick(90);
     expect(clusterStatus(sim, id)).toMatchObject({ phase: 'Forming', replicas: { servers: 3, ready: 2 } });
     expect(clusterStatus(sim, id)?.message).toBe('Cluster formation in progress: 2/3 servers ready');
-    const syncs = waiting.filter((r) => r.calls.sync > 0);
-    expect(syncs.length).toBeGreaterThanOrEqual(6); // a resync every 15 s
-    expect(sim.totals(waiting.slice(2), { actor: 'metacontroller' }).total).toBe(0);
+    expect(waiting.map((r) => r.calls.sync)).toEqual([1, 1, 1, 1, 1, 1]); // a resync every 15 s
+    expect(sim.totals(waiting).total).toBe(0);
   });
 });
 
@@ -139,24 +138,19 @@ describe('steady state', () => {
     expect(await sim.settle()).toBe(0);
   });
 
-  // FINDING: the StatefulSet's volumeClaimTemplates are emitted without the fields the API server
-  // defaults inside them (spec.volumeMode: Filesystem, status.phase: Pending, metadata.creationTimestamp:
-  // null). Metacontroller's dynamic apply replaces that list atomically (its items share no list-map
-  // key), so every sync's merge differs from the stored StatefulSet and Metacontroller PUTs it; the
-  // server re-defaults and nothing changes. One needless StatefulSet update per cluster per sync
-  // (metacontroller.md §4.9, issue #566). Resources here are canonical, to isolate the cause.
-  it.fails('a resync sends no no-op StatefulSet update (volumeClaimTemplates in the server-defaulted form)', async () => {
+  // Metacontroller's dynamic apply replaces volumeClaimTemplates atomically (its items share no
+  // list-map key), so they are returned exactly as the server holds them (defaults included); else
+  // every sync would PUT the StatefulSet (metacontroller.md §4.9, issue #566).
+  it('a resync sends no no-op StatefulSet update (volumeClaimTemplates in the server-defaulted form)', async () => {
     const { sim } = await readyCluster({ resources: { limits: { cpu: '1', memory: '2Gi' }, requests: { cpu: '500m', memory: '1Gi' } } });
     sim.resync();
     const round = await sim.round();
     expect(round.metacontroller.noopUpdates).toBe(0);
   });
 
-  // FINDING: the default resources (DEFAULT_RESOURCES, limits.cpu "1000m") are not in canonical
-  // quantity form; the API server stores "1", so the pod template merge differs on every sync and
-  // Metacontroller PUTs the StatefulSet (a no-op for the server). Emitting canonical quantities
-  // ("1") avoids it; user-given quantities have the same issue (metacontroller.md §4.3).
-  it.fails('the pod template of a default cluster survives the merge unchanged (canonical quantities)', async () => {
+  // Quantities are written in the canonical form the API server stores ("1", not "1000m"), so the
+  // pod template merge finds nothing to change (metacontroller.md §4.3).
+  it('the pod template of a default cluster survives the merge unchanged (canonical quantities)', async () => {
     const { sim } = await readyCluster();
     const observed = serverSet(sim, id)!;
     const desired = sim.metacontroller.lastResponse('neo4jenterpriseclusters', id.namespace, id.name)!.children.find((c) => c.kind === 'StatefulSet')!;
@@ -182,7 +176,7 @@ describe('changes to a live cluster', () => {
 
     sim.edit(id.ref, (c) => void ((c.spec as { config?: Record<string, string> }).config = { 'db.transaction.timeout': '60s' }));
     const rounds = await sim.runUntil((s) => isRolledOut(s, id), 40);
-    expect(rounds).toBeLessThanOrEqual(8); // measured: 6
+    expect(rounds).toBeLessThanOrEqual(7); // measured: 5
 
     const newHash = templateConfigHash(sim, id);
     expect(newHash).not.toBe(oldHash);
@@ -236,7 +230,7 @@ describe('changes to a live cluster', () => {
     const start = sim.rounds.length;
     sim.edit(id.ref, (c) => void ((c.spec as { resources?: unknown }).resources = { limits: { memory: '512Mi' } }));
     const rounds = await sim.settle();
-    expect(rounds).toBeLessThanOrEqual(3); // measured: 2
+    expect(rounds).toBeLessThanOrEqual(2); // measured: 1
 
     const after = sim.rounds.slice(start);
     expect(sim.totals(after, { actor: 'metacontroller' })).toMatchObject({ creates: 0, updates: 0, deletes: 0, statusUpdates: 1, rejected: 0 });
@@ -263,7 +257,7 @@ describe('changes to a live cluster', () => {
     const start = sim.rounds.length;
     sim.edit(id.ref, (c) => void ((c.spec as { image: { tag: string } }).image.tag = '5.26.0-enterprise'));
     const rounds = await sim.settle();
-    expect(rounds).toBeLessThanOrEqual(3); // measured: 2
+    expect(rounds).toBeLessThanOrEqual(2); // measured: 1
 
     expect(podUids(serverPods(sim, id))).toEqual(uids);
     expect(serverPods(sim, id).map((p) => (p.spec as { containers: Array<{ image: string }> }).containers[0]!.image)).toEqual([
@@ -295,20 +289,19 @@ describe('changes to a live cluster', () => {
 });
 
 describe('cluster names', () => {
-  // FINDING: a cluster name of 46 to 53 characters passes validation and the API server takes every
-  // child (Service names stay within 63), but the StatefulSet `<c>-server` is then longer than 52
-  // characters and Kubernetes cannot create its pods: their `controller-revision-hash` label is
-  // `<statefulset>-<10-character hash>`, over the 63-character limit (kubernetes#64023). The cluster
-  // stays "Forming 0/3" forever, resyncing every 15 s, with nothing in status saying why. Refusing
-  // such names in validation (phase Failed, with the limit in the message) would say it up front.
-  it.fails('a name too long for its server pods is refused in status, not left Forming', async () => {
+  // A cluster name of 46 characters or more passes the API server's name rules, but the StatefulSet
+  // `<c>-server` could never create its pods: their `controller-revision-hash` label is
+  // `<statefulset>-<10-character hash>`, over the 63-character limit (kubernetes#64023). Validation
+  // refuses such names up front instead of leaving the cluster Forming forever.
+  it('a name too long for its server pods is refused in status, not left Forming', async () => {
     const long = clusterId('neo4j', 'customer-analytics-graph-production-eu-west-01');
     expect(long.name).toHaveLength(46);
     const sim = await simulator();
     sim.create(clusterDoc(long));
-    const rounds = await sim.tick(60);
-    expect(errorsOf(rounds)[0]).toMatch(/controller-revision-hash.*at most 63/u);
+    await sim.tick(60);
     expect(clusterStatus(sim, long)?.phase).toBe('Failed');
+    expect(String(clusterStatus(sim, long)?.message)).toMatch(/at most 45 characters.*controller-revision-hash/u);
+    expect(sim.list({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: long.namespace })).toEqual([]);
   });
 });
 
@@ -322,13 +315,9 @@ describe('upgradeStrategy Recreate (StatefulSet OnDelete)', () => {
     expect(clusterCondition(sim, id, 'Progressing')).toMatchObject({ status: 'True', reason: 'RollingUpdate' });
   });
 
-  // FINDING: with an OnDelete StatefulSet, Kubernetes never advances status.currentRevision
-  // (kubernetes#73492, fixed only in very recent releases), but observeServerSet requires
-  // currentRevision == updateRevision for `rolledOut`. After the user has replaced every pod, the
-  // cluster still says Progressing=True "Rolling out a change: 3/3 servers updated", asks for a
-  // resync every 15 s forever, and status.version never moves to a new tag. updatedReplicas ==
-  // replicas (with observedGeneration current) is the reliable signal for OnDelete.
-  it.fails('once every pod was replaced by hand, the rollout is reported done', async () => {
+  // Kubernetes never advances status.currentRevision for an OnDelete StatefulSet
+  // (kubernetes#73492), so the rollout is judged by updatedReplicas with a current observedGeneration.
+  it('once every pod was replaced by hand, the rollout is reported done', async () => {
     const { sim } = await readyCluster({ upgradeStrategy: { strategy: 'Recreate' } });
     sim.edit(id.ref, (c) => void ((c.spec as { config?: Record<string, string> }).config = { 'db.transaction.timeout': '60s' }));
     await sim.quiesce();

@@ -97,6 +97,19 @@ export function revisionName(setName: string, template: unknown): string {
   return `${setName}-${contentHash(stableStringify(template)).slice(0, 10)}`;
 }
 
+/** What one StatefulSet pass decided before acting. */
+interface StatefulSetPlan {
+  replicas: number;
+  rolling: boolean;
+  partition: number;
+  parallel: boolean;
+  minReady: number;
+  updateRevision: string;
+  currentRevision: string;
+  /** The set's pods by ordinal, read afresh. */
+  owned: () => Map<number, K8sObject>;
+}
+
 interface JobTimer {
   at?: number;
   result: 'succeed' | 'fail' | 'deadline' | 'never';
@@ -402,31 +415,10 @@ export class KubeModel {
     return since + minReadySeconds * 1000 <= this.clock().getTime();
   }
 
-  private syncStatefulSet(set: K8sObject): void {
-    if (set.metadata.deletionTimestamp) return;
-    const s = spec(set);
-    const replicas = typeof s.replicas === 'number' ? s.replicas : 1;
-    const template = isObject(s.template) ? s.template : {};
-    const strategy = isObject(s.updateStrategy) ? s.updateStrategy : {};
-    const rolling = strategy.type !== 'OnDelete';
-    const partition = rolling && isObject(strategy.rollingUpdate) ? Number(strategy.rollingUpdate.partition ?? 0) : 0;
-    const parallel = s.podManagementPolicy === 'Parallel';
-    const minReady = Number(s.minReadySeconds ?? 0);
+  /** The pod and claim actions of one StatefulSet pass: create, scale down, claim ownership, roll. */
+  private actOnStatefulSet(set: K8sObject, plan: StatefulSetPlan): void {
+    const { replicas, rolling, partition, parallel, minReady, updateRevision, currentRevision, owned } = plan;
     const uid = set.metadata.uid!;
-    const updateRevision = revisionName(set.metadata.name, template);
-    this.revisions.set(`${uid}/${updateRevision}`, clone(template));
-    const previous = status(set);
-    const currentRevision =
-      typeof previous.currentRevision === 'string' && this.revisions.has(`${uid}/${previous.currentRevision}`) ? previous.currentRevision : updateRevision;
-
-    const owned = () => {
-      const pods = new Map<number, K8sObject>();
-      for (const pod of this.store.view({ apiVersion: 'v1', kind: 'Pod', namespace: set.metadata.namespace })) {
-        const ordinal = ordinalOf(pod, set.metadata.name);
-        if (ordinal !== undefined && controllerOf(pod)?.uid === uid) pods.set(ordinal, pod);
-      }
-      return pods;
-    };
 
     // Create missing pods (OrderedReady: one at a time, each waiting for the previous to be ready).
     let pods = owned();
@@ -474,8 +466,40 @@ export class KubeModel {
       }
     }
 
+  }
+
+  private syncStatefulSet(set: K8sObject): void {
+    if (set.metadata.deletionTimestamp) return;
+    const s = spec(set);
+    const replicas = typeof s.replicas === 'number' ? s.replicas : 1;
+    const template = isObject(s.template) ? s.template : {};
+    const strategy = isObject(s.updateStrategy) ? s.updateStrategy : {};
+    const rolling = strategy.type !== 'OnDelete';
+    const partition = rolling && isObject(strategy.rollingUpdate) ? Number(strategy.rollingUpdate.partition ?? 0) : 0;
+    const parallel = s.podManagementPolicy === 'Parallel';
+    const minReady = Number(s.minReadySeconds ?? 0);
+    const uid = set.metadata.uid!;
+    const updateRevision = revisionName(set.metadata.name, template);
+    this.revisions.set(`${uid}/${updateRevision}`, clone(template));
+    const previous = status(set);
+    const currentRevision =
+      typeof previous.currentRevision === 'string' && this.revisions.has(`${uid}/${previous.currentRevision}`) ? previous.currentRevision : updateRevision;
+
+    const owned = () => {
+      const pods = new Map<number, K8sObject>();
+      for (const pod of this.store.view({ apiVersion: 'v1', kind: 'Pod', namespace: set.metadata.namespace })) {
+        const ordinal = ordinalOf(pod, set.metadata.name);
+        if (ordinal !== undefined && controllerOf(pod)?.uid === uid) pods.set(ordinal, pod);
+      }
+      return pods;
+    };
+
+    // A write the API server refuses (a pod name or label too long, say) stops the actions of this
+    // pass, as it does the real controller; the status is still updated.
+    this.guard(() => this.actOnStatefulSet(set, { replicas, rolling, partition, parallel, minReady, updateRevision, currentRevision, owned }));
+
     // Status.
-    pods = owned();
+    const pods = owned();
     const live = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
     const count = (predicate: (pod: K8sObject) => boolean) => live.filter(predicate).length;
     const ready = count(isPodReady);

@@ -1,9 +1,11 @@
 /**
  * Metacontroller (CompositeController, hook API v2, dynamic apply, `generateSelector: true`) as
  * metacontroller.md §2–§3 describe it, driving the real hook server over HTTP. One
- * CompositeController per reconciler of the registry, built from its declarations.
+ * CompositeController per reconciler of the registry: the project's own
+ * (lib/manifests/controllers.ts `compositeControllerFor`), so its name, finalizer,
+ * `ignoreStatusChanges`, `resyncPeriodSeconds` and hooks are the ones deployed.
  *
- * Per parent sync (§3.1): add or remove the finalizer `metacontroller.io/compositecontroller-<plural>`
+ * Per parent sync (§3.1): add or remove the finalizer `metacontroller.io/compositecontroller-<cc name>`
  * (only kinds with a finalize hook get one); claim children (owned by controller reference,
  * adopting orphans that carry `controller-uid=<parent uid>`); fetch related objects with the rules
  * of the customize hook (called once per parent generation, then cached); call sync, or finalize
@@ -11,13 +13,15 @@
  * `finalized: true`; delete owned children that were not returned, create missing ones and update
  * existing ones by the child type's update strategy (tests/sim/apply.ts); write the status
  * (`observedGeneration` added) unless it is unchanged. A non-200 answer, an unreadable body or a
- * strict-mode violation changes nothing and retries with Metacontroller's backoff.
+ * strict-mode violation changes nothing and retries with Metacontroller's backoff; a 429 retries
+ * after its Retry-After.
  *
- * Triggers (informers): any change of the parent (including its status, unless
+ * Triggers (informers): any change of the parent (status-only changes too, unless
  * `ignoreStatusChanges`), of an owned child, or of a related object selected by the parent's
- * rules; `resyncAfterSeconds`; the optional `resyncPeriodSeconds`; {@link MetacontrollerModel.enqueueAll}.
+ * rules; `resyncAfterSeconds`; `resyncPeriodSeconds`; {@link MetacontrollerModel.enqueueAll}.
  */
 import type { ChildResource, Reconciler } from '../../lib/hook/reconciler.js';
+import { compositeControllerFor, hookPath, parentFinalizer, type CompositeController } from '../../lib/manifests/controllers.js';
 import { buildSyncRequest } from '../../lib/hook/request.js';
 import type { SyncResponse } from '../../lib/hook/run.js';
 import type { K8sObject } from '../../lib/k8s/object.js';
@@ -54,15 +58,17 @@ const KNOWN_RESOURCES: ReadonlyArray<{ apiVersion: string; resource: string; kin
   ...ALL_KINDS.map((k) => ({ apiVersion: API_VERSION, resource: k.plural, kind: k.kind })),
 ];
 
-/** Knobs of the Metacontroller model. */
+/** Knobs of the Metacontroller model; unset ones come from the generated CompositeController. */
 export interface MetacontrollerOptions {
   /** Where the hook server listens (`http://127.0.0.1:<port>`). */
   baseUrl: string;
   registry: readonly Reconciler[];
-  /** Do not sync on parent changes that touch only status (default false, as Metacontroller). */
+  /** Override `parentResource.ignoreStatusChanges` (the project's CompositeControllers set true). */
   ignoreStatusChanges?: boolean;
-  /** Periodic resync of every parent (default none). */
+  /** Override `resyncPeriodSeconds` (the project's: 300); 0 turns the periodic resync off. */
   resyncPeriodSeconds?: number;
+  /** Child types of these optional integrations are watched too (default: all, as with every kustomize component installed). */
+  integrations?: ReadonlyArray<NonNullable<ChildResource['integration']>>;
   /** Sent as `Authorization: Bearer <token>` when set. */
   hookToken?: string;
 }
@@ -85,6 +91,8 @@ export interface SyncOutcome {
   ok: boolean;
   /** Why the sync stopped (hook failure, bad response, label mismatch). */
   error?: string;
+  /** The hook answered 429: retried after its Retry-After, not an error (no event, no backoff). */
+  shed?: boolean;
   response?: SyncResponse;
   /** API errors while managing children or writing status (the sync then retries with backoff). */
   apiErrors: string[];
@@ -92,38 +100,19 @@ export interface SyncOutcome {
 
 /** One CompositeController: a reconciler's declarations as Metacontroller sees them. */
 export interface CompositeControllerModel {
+  /** The CompositeController's name (`neo4j-hooks-<plural>`). */
   name: string;
+  /** The parent resource plural (hook URLs, parent keys). */
+  plural: string;
   reconciler: Reconciler;
   parentKind: string;
   /** The CompositeController object, sent as `controller` in every request. */
-  object: K8sObject;
+  object: CompositeController;
+  /** Child types watched and managed (the `childResources` rules, integrations included as configured). */
   childTypes: readonly ChildResource[];
-}
-
-/** The CompositeController object for a reconciler (v2 hooks on `baseUrl`, generateSelector). */
-export function compositeControllerFor(reconciler: Reconciler, baseUrl: string): K8sObject {
-  const plural = reconciler.kind.plural;
-  const hook = (name: string) => ({ version: 'v2', webhook: { url: `${baseUrl}/hooks/${plural}/${name}`, timeout: '10s' } });
-  return {
-    apiVersion: 'metacontroller.k8s.io/v1alpha1',
-    kind: 'CompositeController',
-    metadata: { name: plural },
-    spec: {
-      generateSelector: true,
-      parentResource: { apiVersion: API_VERSION, resource: plural },
-      childResources: reconciler.children.map((c) => ({ apiVersion: c.apiVersion, resource: c.resource, updateStrategy: { method: c.updateStrategy } })),
-      hooks: {
-        sync: hook('sync'),
-        ...(reconciler.finalize ? { finalize: hook('finalize') } : {}),
-        ...(reconciler.customize ? { customize: hook('customize') } : {}),
-      },
-    },
-  };
-}
-
-/** The finalizer Metacontroller adds to parents of a CompositeController with a finalize hook. */
-export function finalizerName(controllerName: string): string {
-  return `metacontroller.io/compositecontroller-${controllerName}`;
+  /** The finalizer this controller puts on parents when it has a finalize hook. */
+  finalizer: string;
+  ignoreStatusChanges: boolean;
 }
 
 type Selector = { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
@@ -153,7 +142,7 @@ interface CachedRules {
 }
 
 function parentKey(cc: CompositeControllerModel, namespace: string | undefined, name: string): string {
-  return `${cc.name}/${namespace ?? ''}/${name}`;
+  return `${cc.plural}/${namespace ?? ''}/${name}`;
 }
 
 /** The Metacontroller model (see the module comment); driven by the {@link Simulator}. */
@@ -167,20 +156,30 @@ export class MetacontrollerModel {
   private readonly rules = new Map<string, CachedRules>();
   private readonly responses = new Map<string, SyncResponse>();
   private nextPeriodic: number | undefined;
+  /** Seconds between periodic resyncs of every parent (0: none). */
+  readonly period: number;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly clock: () => Date,
     private readonly options: MetacontrollerOptions,
   ) {
-    this.controllers = options.registry.map((reconciler) => ({
-      name: reconciler.kind.plural,
-      reconciler,
-      parentKind: reconciler.kind.kind,
-      object: compositeControllerFor(reconciler, options.baseUrl),
-      childTypes: reconciler.children,
-    }));
-    if (options.resyncPeriodSeconds) this.nextPeriodic = clock().getTime() + options.resyncPeriodSeconds * 1000;
+    const integrations = new Set(options.integrations ?? ['cert-manager', 'external-secrets', 'prometheus-operator']);
+    this.controllers = options.registry.map((reconciler) => {
+      const object = compositeControllerFor(reconciler);
+      return {
+        name: object.metadata.name,
+        plural: reconciler.kind.plural,
+        reconciler,
+        parentKind: reconciler.kind.kind,
+        object,
+        childTypes: reconciler.children.filter((c) => !c.integration || integrations.has(c.integration)),
+        finalizer: parentFinalizer(reconciler),
+        ignoreStatusChanges: options.ignoreStatusChanges ?? object.spec.parentResource.ignoreStatusChanges,
+      };
+    });
+    this.period = options.resyncPeriodSeconds ?? Math.min(...this.controllers.map((c) => c.object.spec.resyncPeriodSeconds));
+    if (this.period > 0 && Number.isFinite(this.period)) this.nextPeriodic = clock().getTime() + this.period * 1000;
     store.watch((event) => this.onEvent(event));
   }
 
@@ -213,7 +212,7 @@ export class MetacontrollerModel {
     const now = this.clock().getTime();
     if (this.nextPeriodic !== undefined && this.nextPeriodic <= now) {
       this.enqueueAll();
-      this.nextPeriodic = now + this.options.resyncPeriodSeconds! * 1000;
+      this.nextPeriodic = now + this.period * 1000;
     }
     const due = new Set(this.dirty);
     for (const [key, at] of this.delayed) if (at <= now) due.add(key);
@@ -221,9 +220,9 @@ export class MetacontrollerModel {
     for (const key of due) this.delayed.delete(key);
     const outcomes: SyncOutcome[] = [];
     for (const key of [...due].sort()) {
-      const [name = '', namespace = '', parent = ''] = key.split('/');
-      const cc = this.controllers.find((c) => c.name === name)!;
-      const outcome = await this.syncParent(cc, namespace, parent);
+      const [plural = '', namespace = '', name = ''] = key.split('/');
+      const cc = this.controllers.find((c) => c.plural === plural)!;
+      const outcome = await this.syncParent(cc, namespace, name);
       if (outcome) outcomes.push(outcome);
     }
     return outcomes;
@@ -249,7 +248,7 @@ export class MetacontrollerModel {
           this.rules.delete(object.metadata.uid ?? '');
           continue;
         }
-        if (this.options.ignoreStatusChanges && event.type === 'modified' && old && this.onlyStatusChanged(old, object)) continue;
+        if (cc.ignoreStatusChanges && event.type === 'modified' && old && this.onlyStatusChanged(old, object)) continue;
         this.dirty.add(key);
         continue;
       }
@@ -283,10 +282,15 @@ export class MetacontrollerModel {
 
   // -- hook calls ------------------------------------------------------------------------------
 
-  private async post(hook: HookCall['hook'], cc: CompositeControllerModel, parent: string, body: unknown): Promise<{ ok: true; body: unknown } | { ok: false; error: string }> {
+  private async post(
+    hook: HookCall['hook'],
+    cc: CompositeControllerModel,
+    parent: string,
+    body: unknown,
+  ): Promise<{ ok: true; body: unknown } | { ok: false; error: string; retryAfterSeconds?: number }> {
     let statusCode = 0;
     try {
-      const reply = await fetch(`${this.options.baseUrl}/hooks/${cc.name}/${hook}`, {
+      const reply = await fetch(`${this.options.baseUrl}${hookPath(cc.plural, hook)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(this.options.hookToken ? { authorization: `Bearer ${this.options.hookToken}` } : {}) },
         body: JSON.stringify(body),
@@ -297,6 +301,8 @@ export class MetacontrollerModel {
       if (reply.status !== 200) {
         const error = `${hook} hook answered ${reply.status}: ${text.slice(0, 500)}`;
         this.calls.push({ hook, parent, statusCode, error });
+        // 429: requeue after Retry-After (integer seconds; missing means at once), as Metacontroller does.
+        if (reply.status === 429) return { ok: false, error, retryAfterSeconds: Number(reply.headers.get('retry-after') ?? 0) || 0 };
         return { ok: false, error };
       }
       const parsed: unknown = JSON.parse(text);
@@ -406,7 +412,7 @@ export class MetacontrollerModel {
     const key = parentKey(cc, namespace, name);
     let parent = this.store.get({ apiVersion: API_VERSION, kind: cc.parentKind, namespace, name });
     if (!parent) return undefined;
-    const finalizer = finalizerName(cc.name);
+    const finalizer = cc.finalizer;
     const deleting = Boolean(parent.metadata.deletionTimestamp);
     const hasFinalizer = (parent.metadata.finalizers ?? []).includes(finalizer);
     const apiErrors: string[] = [];
@@ -430,13 +436,18 @@ export class MetacontrollerModel {
     const related = await this.related(cc, parent, key);
     if (!related.ok) return this.fail(key, { parent: key, hook, ok: false, error: related.error, apiErrors });
 
-    const request = buildSyncRequest(cc.reconciler, parent, children, { finalizing, keyFormat: 'v2', controller: cc.object });
+    // Every child type of the CompositeController has an entry (integrations not installed have none).
+    const request = buildSyncRequest({ ...cc.reconciler, children: cc.childTypes }, parent, children, { finalizing, keyFormat: 'v2', controller: cc.object });
     request.related = related.map as typeof request.related;
     const reply = await this.post(hook, cc, key, request);
+    if (!reply.ok && reply.retryAfterSeconds !== undefined) {
+      this.enqueueAfter(key, reply.retryAfterSeconds);
+      return { parent: key, hook, ok: false, error: reply.error, shed: true, apiErrors };
+    }
     if (!reply.ok) return this.fail(key, { parent: key, hook, ok: false, error: reply.error, apiErrors });
     const response = this.checkResponse(reply.body);
     if (typeof response === 'string') return this.fail(key, { parent: key, hook, ok: false, error: response, apiErrors });
-    this.responses.set(`${cc.name}/${namespace}/${name}`, response);
+    this.responses.set(key, response);
 
     if (typeof response.resyncAfterSeconds === 'number' && response.resyncAfterSeconds > 0) this.enqueueAfter(key, response.resyncAfterSeconds);
 

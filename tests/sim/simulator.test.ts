@@ -5,13 +5,13 @@
 import { Type } from '@sinclair/typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Desired, HookRequest, Reconciler } from '../../lib/hook/reconciler.js';
+import { parentFinalizer } from '../../lib/manifests/controllers.js';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { listObserved } from '../../lib/k8s/observed.js';
 import type { RelatedResourceRule } from '../../lib/schemas/envelope.js';
 import { API_VERSION, type KindDefinition } from '../../lib/schemas/kind.js';
 import { LAST_APPLIED_ANNOTATION } from './apply.js';
-import { finalizerName } from './metacontroller.js';
-import { Simulator, type SimulatorOptions } from './simulator.js';
+import { Simulator, startHookServer, type SimulatorOptions } from './simulator.js';
 
 const widgetKind: KindDefinition = {
   kind: 'Neo4jWidget',
@@ -83,11 +83,12 @@ describe('sync and apply', () => {
     expect(JSON.parse(child.metadata.annotations![LAST_APPLIED_ANNOTATION]!)).toMatchObject({ data: { k: 'v' } });
     expect(sim.get(ref)!.status).toEqual({ phase: 'Ready', seen: 0, observedGeneration: 1 });
 
-    // The child and status events bring one more sync; it sees the child and writes the new count only.
+    // The child's creation brings one more sync; it sees the child and writes the new count only.
+    // That status write brings none (ignoreStatusChanges): the world is at rest.
     const second = (await sim.step())!;
     expect(Object.keys(seen[1]!.children['ConfigMap.v1']!)).toEqual(['ns/w-a']);
     expect(second.metacontroller).toMatchObject({ total: 1, statusUpdates: 1 });
-    expect(await sim.settle()).toBe(1);
+    expect(await sim.settle()).toBe(0);
     expect(sim.totals()).toMatchObject({ creates: 1, updates: 0, statusUpdates: 2, noopUpdates: 0 });
   });
 
@@ -154,7 +155,7 @@ describe('sync and apply', () => {
     behaviour = defaultBehaviour;
     await sim.tick(1);
     expect(sim.rounds.at(-1)!.errors).toEqual([]);
-    expect(sim.metacontroller.nextDueTime()).toBeUndefined();
+    expect(sim.metacontroller.nextDueTime(false)).toBeUndefined();
   });
 
   it('honours resyncAfterSeconds in simulated time', async () => {
@@ -167,12 +168,45 @@ describe('sync and apply', () => {
     expect(rounds.map((r) => r.at)).toEqual(['2026-01-01T00:00:30Z']);
   });
 
-  it('does not sync on its own status writes with ignoreStatusChanges', async () => {
-    const sim = await simulator({}, { ignoreStatusChanges: true });
+  it('syncs again on its own status write only without ignoreStatusChanges (the project sets it)', async () => {
     behaviour = () => ({ status: { phase: 'Ready' }, children: [] });
+    for (const [ignoreStatusChanges, calls] of [[undefined, 1], [false, 2]] as const) {
+      const sim = await simulator({}, ignoreStatusChanges === undefined ? {} : { ignoreStatusChanges });
+      sim.create(widget);
+      await sim.settle();
+      expect(sim.metacontroller.calls).toHaveLength(calls);
+    }
+  });
+
+  it('resyncs every parent every resyncPeriodSeconds (the project: 300 s)', async () => {
+    const sim = await simulator();
     sim.create(widget);
     await sim.settle();
-    expect(sim.metacontroller.calls).toHaveLength(1);
+    const rounds = await sim.tick(600);
+    expect(rounds.map((r) => [r.at, r.calls.sync])).toEqual([
+      ['2026-01-01T00:05:00Z', 1],
+      ['2026-01-01T00:10:00Z', 1],
+    ]);
+    expect(sim.totals(rounds).total).toBe(0);
+  });
+
+  it('treats a 429 as "later": retried after Retry-After, no error, no backoff', async () => {
+    let overloaded = true;
+    const registry = [reconciler()];
+    const server = await startHookServer({ registry, app: { overloaded: () => overloaded } });
+    const sim = await Simulator.start({ registry, server });
+    try {
+      sim.create(widget);
+      const shed = (await sim.step())!;
+      expect(shed.calls).toMatchObject({ sync: 1, shed: 1, failed: 0 });
+      expect(shed.errors).toEqual([]);
+      expect(sim.nextEventTime()?.toISOString()).toBe('2026-01-01T00:00:02.000Z');
+      overloaded = false;
+      await sim.settle();
+      expect(sim.get(cmRef('w-a'))).toBeDefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends the bearer token the app requires', async () => {
@@ -188,7 +222,8 @@ describe('finalize', () => {
     const sim = await simulator({ finalize: true });
     sim.create(widget);
     await sim.settle();
-    expect(sim.get(ref)!.metadata.finalizers).toEqual([finalizerName('neo4jwidgets')]);
+    expect(sim.get(ref)!.metadata.finalizers).toEqual([parentFinalizer({ kind: widgetKind })]);
+    expect(parentFinalizer({ kind: widgetKind })).toBe('metacontroller.io/compositecontroller-neo4j-hooks-neo4jwidgets');
     // Ordered teardown: first drop the ConfigMap, and only say finalized once none is observed.
     finalizeBehaviour = (request) => ({ status: { phase: 'Deleting' }, children: [], finalized: listObserved(request.children, 'ConfigMap', 'v1').length === 0 });
     expect(sim.remove(ref)).toBe('terminating');

@@ -15,7 +15,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../hooks/app.js';
+import { buildApp, type AppOptions } from '../../hooks/app.js';
 import type { Reconciler } from '../../lib/hook/reconciler.js';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { RECONCILERS } from '../../lib/registry.js';
@@ -23,7 +23,7 @@ import { ALL_KINDS } from '../../lib/schemas/index.js';
 import { API_VERSION } from '../../lib/schemas/kind.js';
 import { clone, isObject, isoSeconds } from './json.js';
 import { isPodReady, KubeModel, podRevision, type KubeOptions } from './kube.js';
-import { MetacontrollerModel, type SyncOutcome } from './metacontroller.js';
+import { MetacontrollerModel, type MetacontrollerOptions, type SyncOutcome } from './metacontroller.js';
 import { ObjectStore, type Actor, type ListFilter, type ObjectRef, type WriteRecord } from './store.js';
 
 /** Default start of the simulated clock. */
@@ -37,10 +37,12 @@ export interface SimulatorOptions {
   registry?: readonly Reconciler[];
   /** Knobs of the Kubernetes model (pod readiness, Job outcomes...). */
   kube?: KubeOptions;
-  /** Metacontroller's `ignoreStatusChanges` (default false). */
+  /** Override the CompositeControllers' `ignoreStatusChanges` (the project's: true). */
   ignoreStatusChanges?: boolean;
-  /** Metacontroller's `resyncPeriodSeconds` (default none). */
+  /** Override the CompositeControllers' `resyncPeriodSeconds` (the project's: 300; 0 turns it off). */
   resyncPeriodSeconds?: number;
+  /** Optional integrations whose child types Metacontroller watches (default: all installed). */
+  integrations?: MetacontrollerOptions['integrations'];
   /** Bearer token the app requires and Metacontroller sends. */
   hookToken?: string;
   /**
@@ -58,14 +60,22 @@ export interface HookServer {
   close(): Promise<void>;
 }
 
-/** Starts hooks/app.ts on a free loopback port (`app.listen({ port: 0, host: '127.0.0.1' })`). */
-export async function startHookServer(options: { registry?: readonly Reconciler[]; hookToken?: string } = {}): Promise<HookServer> {
+/**
+ * Starts hooks/app.ts on a free loopback port (`app.listen({ port: 0, host: '127.0.0.1' })`).
+ * Load shedding is off unless `app` turns it on: the simulator runs in the app's process, so its
+ * own synchronous work would read as event-loop lag and turn hook calls into 429s.
+ */
+export async function startHookServer(
+  options: { registry?: readonly Reconciler[]; hookToken?: string; app?: Omit<AppOptions, 'registry' | 'now' | 'hookToken'> } = {},
+): Promise<HookServer> {
   const server: HookServer = { baseUrl: '', clock: () => new Date(DEFAULT_START), close: async () => undefined };
   const app: FastifyInstance = buildApp({
-    registry: options.registry ?? RECONCILERS,
-    now: () => server.clock(),
     logger: false,
     processMetrics: false,
+    maxEventLoopDelayMs: 0,
+    ...options.app,
+    registry: options.registry ?? RECONCILERS,
+    now: () => server.clock(),
     ...(options.hookToken ? { hookToken: options.hookToken } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -99,7 +109,7 @@ export interface RoundReport {
   synced: string[];
   outcomes: SyncOutcome[];
   /** Hook calls made in this round. */
-  calls: { sync: number; finalize: number; customize: number; failed: number };
+  calls: { sync: number; finalize: number; customize: number; failed: number; shed: number };
   /** API calls by Metacontroller (children and parent). */
   metacontroller: WriteCounts;
   /** API calls by the Kubernetes controllers. */
@@ -155,6 +165,7 @@ export class Simulator {
       registry: options.registry ?? RECONCILERS,
       ignoreStatusChanges: options.ignoreStatusChanges,
       resyncPeriodSeconds: options.resyncPeriodSeconds,
+      integrations: options.integrations,
       hookToken: options.hookToken,
     });
   }
@@ -295,13 +306,14 @@ export class Simulator {
         sync: calls.filter((c) => c.hook === 'sync').length,
         finalize: calls.filter((c) => c.hook === 'finalize').length,
         customize: calls.filter((c) => c.hook === 'customize').length,
-        failed: calls.filter((c) => c.error !== undefined).length,
+        failed: calls.filter((c) => c.error !== undefined && c.statusCode !== 429).length,
+        shed: calls.filter((c) => c.statusCode === 429).length,
       },
       metacontroller: countWrites(writes, { actor: 'metacontroller' }),
       kube: countWrites(writes, { actor: 'kube' }),
       writes,
       errors: [
-        ...outcomes.flatMap((o) => [...(o.error ? [`${o.parent}: ${o.error}`] : []), ...o.apiErrors.map((e) => `${o.parent}: ${e}`)]),
+        ...outcomes.flatMap((o) => [...(o.error && !o.shed ? [`${o.parent}: ${o.error}`] : []), ...o.apiErrors.map((e) => `${o.parent}: ${e}`)]),
         ...kubeErrors.map((e) => `kube: ${e}`),
       ],
     };

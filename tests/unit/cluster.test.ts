@@ -171,8 +171,13 @@ describe('the pod', () => {
     expect(container(children).securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
   });
 
+  it('writes resources in the canonical form the API server stores (no write on every sync)', () => {
+    const c = container(render(cluster({ resources: { limits: { cpu: '2000m', memory: '4096Mi' }, requests: { cpu: '0.5', memory: '0.5Gi' } } })).children);
+    expect(c.resources).toEqual({ limits: { cpu: '2', memory: '4Gi' }, requests: { cpu: '500m', memory: '512Mi' } });
+  });
+
   it('uses the operator default resources when none are given', () => {
-    expect(container(render(cluster()).children).resources).toEqual({ limits: { cpu: '1000m', memory: '2Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
+    expect(container(render(cluster()).children).resources).toEqual({ limits: { cpu: '1', memory: '2Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
   });
 
   it('probes readiness through Bolt and HTTP, with a startup budget for formation', () => {
@@ -367,5 +372,15 @@ describe('status from observation', () => {
     const earlier = { ...parent, status: render(parent, children).status };
     const later = preview(earlier, children, { now: new Date('2026-02-01T00:00:00Z') }).response;
     expect(later.status).toEqual(earlier.status);
+  });
+});
+
+describe('name length', () => {
+  it('refuses a name whose pods could never be created (controller-revision-hash over 63 characters)', () => {
+    const long = 'a'.repeat(46);
+    const response = render(cluster({}, long));
+    expect(response.status.phase).toBe('Failed');
+    expect(String(response.status.message)).toContain('metadata.name must be at most 45 characters');
+    expect(render(cluster({}, 'a'.repeat(45))).status.phase).not.toBe('Failed');
   });
 });

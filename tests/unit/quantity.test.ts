@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
+  canonicalQuantity,
   GIB,
   KIB,
   MIB,
@@ -153,5 +154,33 @@ describe('parseNeo4jMemory', () => {
 
   it.each(['', 'abc', 'g', '-1g', '+1g', '1t', '1e3', '1gb', '1 g', '1.2.3m', '1Gib'])('rejects %j', (input) => {
     expect(parseNeo4jMemory(input)).toBeUndefined();
+  });
+});
+
+describe('canonicalQuantity (the form the API server stores)', () => {
+  it.each([
+    ['1000m', '1'],
+    ['1500m', '1500m'],
+    ['0.5', '500m'],
+    ['500m', '500m'],
+    ['4', '4'],
+    ['2000', '2k'],
+    ['2Gi', '2Gi'],
+    ['0.5Gi', '512Mi'],
+    ['1.5Ki', '1536'],
+    ['1024Mi', '1Gi'],
+    ['1000Ki', '1000Ki'],
+    ['1G', '1G'],
+    ['1500M', '1500M'],
+    ['16Ti', '16Ti'],
+    ['0', '0'],
+    ['0.0001', '1m'],
+  ])('%s → %s', (input, expected) => {
+    expect(canonicalQuantity(input)).toBe(expected);
+  });
+
+  it('leaves forms it does not model unchanged', () => {
+    expect(canonicalQuantity('1e3')).toBe('1e3');
+    expect(canonicalQuantity('lots')).toBe('lots');
   });
 });

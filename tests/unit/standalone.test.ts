@@ -18,7 +18,6 @@ import {
   clusteringKeyError,
   DBMS_MODE_ERROR,
   STANDALONE_CLUSTERING_KEYS,
-  TLS_NOT_IMPLEMENTED,
   validateStandalone,
 } from '../../lib/standalone/validate.js';
 import type { Standalone } from '../../lib/standalone/model.js';
@@ -77,7 +76,16 @@ function validate(spec: Record<string, unknown>) {
 describe('registration', () => {
   it('serves neo4jenterprisestandalones from the registry', () => {
     expect(reconcilerFor('neo4jenterprisestandalones')?.kind.kind).toBe('Neo4jEnterpriseStandalone');
-    expect(reconcilerFor('neo4jenterprisestandalones')?.children.map((c) => c.kind)).toEqual(['ConfigMap', 'Service', 'StatefulSet']);
+    expect(reconcilerFor('neo4jenterprisestandalones')?.children.map((c) => c.kind)).toEqual([
+      'Certificate',
+      'ExternalSecret',
+      'ConfigMap',
+      'Service',
+      'StatefulSet',
+      'Ingress',
+      'ServiceMonitor',
+      'PrometheusRule',
+    ]);
   });
 });
 
@@ -239,7 +247,7 @@ describe('the pod', () => {
     expect(pod(children).tolerations).toEqual([{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod(children).affinity).toEqual({ podAntiAffinity: {} });
     expect(container(render(standalone()).children).imagePullPolicy).toBe('IfNotPresent');
-    expect(container(render(standalone()).children).resources).toEqual({ limits: { cpu: '1000m', memory: '2Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
+    expect(container(render(standalone()).children).resources).toEqual({ limits: { cpu: '1', memory: '2Gi' }, requests: { cpu: '500m', memory: '1Gi' } });
   });
 });
 
@@ -425,16 +433,14 @@ describe('validation (operator §7.2 messages)', () => {
     ]);
   });
 
-  it('warns (until implemented) about TLS, Ingress and External Secrets instead of rendering them', () => {
+  it('renders TLS, Ingress and External Secrets without a not-implemented warning (details: standalone-features.test.ts)', () => {
     const { children, status } = render(standalone({ tls: { mode: 'cert-manager', issuerRef: { name: 'ca' } }, service: { ingress: { enabled: true, host: 'h' } } }));
-    expect(status.warnings).toEqual([TLS_NOT_IMPLEMENTED, 'Ingress for standalone is not implemented yet: spec.service.ingress is ignored']);
-    expect(TLS_NOT_IMPLEMENTED.startsWith('TLS for standalone is not implemented yet')).toBe(true);
-    expect(service(children).spec!.ports!.map((p) => p.port)).toEqual([7474, 7687]);
-    expect((status.endpoints as Record<string, unknown>).https).toBeUndefined();
-    expect(children.map((c) => c.kind)).toEqual(['ConfigMap', 'Service', 'Service', 'StatefulSet']);
-    expect(conf(children)).not.toMatch(/ssl|https/u);
+    expect(status.warnings).toBeUndefined();
+    expect(service(children).spec!.ports!.map((p) => p.port)).toEqual([7474, 7687, 7473]);
+    expect((status.endpoints as Record<string, unknown>).https).toBe('https://s-service.ns.svc.cluster.local:7473');
+    expect(children.map((c) => c.kind)).toEqual(['Certificate', 'ConfigMap', 'Service', 'Service', 'StatefulSet', 'Ingress']);
     const es = { enabled: true, secretStoreRef: { name: 'vault' }, data: [{ secretKey: 'password', remoteRef: { key: 'neo4j' } }] };
-    expect(validate({ auth: { externalSecrets: es } }).warnings).toEqual(['External Secrets for standalone are not implemented yet: spec.auth.externalSecrets is ignored']);
+    expect(validate({ auth: { externalSecrets: es } }).warnings).toEqual([]);
   });
 });
 
@@ -597,7 +603,20 @@ describe.skipIf(!HAS_SHARED)('operator examples', () => {
         return;
       }
       expect(response.status.phase).toBe('Pending');
-      expect(response.children.map((c) => c.kind)).toEqual(['ConfigMap', 'Service', 'Service', 'StatefulSet']);
+      // tls-standalone.yaml asks for cert-manager TLS (a Certificate first); single-node-standalone.yaml
+      // for query monitoring (a metrics Service and a ServiceMonitor).
+      const spec = doc.spec as { tls?: { mode?: string }; queryMonitoring?: { enabled?: boolean } };
+      const tls = spec.tls?.mode === 'cert-manager';
+      const monitoring = spec.queryMonitoring !== undefined && spec.queryMonitoring.enabled !== false;
+      expect(response.children.map((c) => c.kind)).toEqual([
+        ...(tls ? ['Certificate'] : []),
+        'ConfigMap',
+        ...(monitoring ? ['Service'] : []),
+        'Service',
+        'Service',
+        'StatefulSet',
+        ...(monitoring ? ['ServiceMonitor'] : []),
+      ]);
       for (const c of response.children) expect(schemaError(c), `${c.kind}/${c.metadata.name}`).toBeUndefined();
     });
   }
