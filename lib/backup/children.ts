@@ -5,16 +5,19 @@
  *
  * The pod runs the target's own Neo4j image as the neo4j user (uid 7474), with the backup
  * command as an argv array behind the fixed wrapper of command.ts, a scratch emptyDir for
- * `--temp-path`, and cloud access only through Secret references and ServiceAccounts.
+ * `--temp-path`, and cloud access only through Secret references and ServiceAccounts. A target
+ * that serves TLS adds ConfigMap `<b>-backup-tls` (the client's backup SSL policy, lib/backup/tls.ts),
+ * mounted with the target's TLS Secret and passed as `--additional-config`.
  */
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1.js';
-import type { Container, EnvVar, PodSpec, PodTemplateSpec, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type { ConfigMap, Container, EnvVar, PodSpec, PodTemplateSpec, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { BackupSpec } from '../schemas/backup.js';
 import type { K8sObject } from '../k8s/object.js';
 import { NEO4J_UID } from '../cluster/children.js';
 import { backupArgs, BACKUP_SCRIPT, parseMaxAge, SCRATCH_MOUNT } from './command.js';
 import { backupLabels, type BackupNames } from './names.js';
 import { BACKUP_MOUNT, cloudAccess, effectiveCloud, type BackupDestination, type CloudAccess } from './storage.js';
+import { BACKUP_CLIENT_CONFIG_PATH, backupTlsMounts, buildBackupClientConfigMap } from './tls.js';
 import type { Target } from './target.js';
 import type { BackupScope } from './validate.js';
 
@@ -67,6 +70,7 @@ function backupContainer(model: BackupModel): Container {
   const mounts: VolumeMount[] = [{ name: 'scratch', mountPath: SCRATCH_MOUNT }];
   if (destination.kind === 'pvc') mounts.push({ name: 'backup-storage', mountPath: BACKUP_MOUNT });
   mounts.push(...model.access.mounts);
+  if (target.tls) mounts.push(...backupTlsMounts(target.tls, model.names.tlsConfig).mounts);
   return {
     name: 'backup',
     image: target.image,
@@ -79,6 +83,7 @@ function backupContainer(model: BackupModel): Container {
       database: scope.database,
       cluster: target.kind === 'Neo4jEnterpriseCluster',
       options: spec.options,
+      ...(target.tls ? { additionalConfig: BACKUP_CLIENT_CONFIG_PATH } : {}),
     }),
     env: backupEnv(model),
     securityContext: {
@@ -97,6 +102,7 @@ function backupPod(model: BackupModel, component: 'backup' | 'backup-cron'): Pod
   const volumes: Volume[] = [{ name: 'scratch', emptyDir: {} }];
   if (destination.kind === 'pvc') volumes.push({ name: 'backup-storage', persistentVolumeClaim: { claimName: destination.claimName } });
   volumes.push(...access.volumes);
+  if (target.tls) volumes.push(...backupTlsMounts(target.tls, model.names.tlsConfig).volumes);
   const spec: PodSpec = {
     restartPolicy: 'Never',
     ...(access.serviceAccountName ? { serviceAccountName: access.serviceAccountName } : { automountServiceAccountToken: false }),
@@ -117,6 +123,12 @@ function backupPod(model: BackupModel, component: 'backup' | 'backup-cron'): Pod
 
 function jobSpec(model: BackupModel, component: 'backup' | 'backup-cron'): JobSpec {
   return { backoffLimit: BACKUP_BACKOFF_LIMIT, template: backupPod(model, component) };
+}
+
+/** ConfigMap `<b>-backup-tls` with the backup client's SSL policy; undefined when the target serves no TLS. */
+export function buildBackupTlsConfigMap(model: BackupModel): (ConfigMap & K8sObject) | undefined {
+  const tls = model.target.tls;
+  return tls ? buildBackupClientConfigMap(model.names.tlsConfig, model.namespace, backupLabels(model.name, 'backup-tls'), tls.trust) : undefined;
 }
 
 /** Job `<b>-backup`: one backup, run once (the Job is never replaced once it exists). */

@@ -6,7 +6,7 @@
  *
  * Options per version (Operations Manual, "Back up an online database"; release notes):
  * `--from`, `--to-path` (s3:// since 5.19, gs:// 5.21, azb:// 5.24), `--type`, `--include-metadata`,
- * `--compress`, `--pagecache`, `--temp-path` (5.24) exist on every supported version;
+ * `--compress`, `--pagecache`, `--temp-path` (5.24), `--additional-config` exist on every supported version;
  * `--prefer-diff-as-parent` from 2025.04, `--remote-address-resolution` from 2025.09,
  * `--parallel-download` and `--skip-recovery` from 2025.11.
  */
@@ -21,8 +21,15 @@ export interface BackupCommandInput {
   version: Neo4jVersion;
   /** `host:port` of every server. */
   from: string[];
-  /** A directory on the backup volume, or an object-store folder URI. */
-  toPath: string;
+  /**
+   * A directory on the backup volume, or an object-store folder URI. Undefined when the caller
+   * adds `--to-path` itself (the backup agent's script, whose folder is named at run time).
+   */
+  toPath?: string;
+  /** `--temp-path`; default {@link SCRATCH_MOUNT}. */
+  tempPath?: string;
+  /** A neo4j.conf-style file with the backup SSL policy (lib/backup/tls.ts), for TLS targets. */
+  additionalConfig?: string;
   /** `*` for every database, or one database name. */
   database: string;
   /** A cluster (several servers) rather than a standalone. */
@@ -61,7 +68,7 @@ const OWNED_ARGS: Readonly<Record<string, string>> = {
   '--compress': 'use options.compress',
   '--pagecache': 'use options.pageCache',
   '--inspect-path': 'it lists backups instead of taking one',
-  '--additional-config': 'no configuration file is mounted in the backup Job',
+  '--additional-config': 'neo4j-hooks passes its own file with the backup SSL policy when the target serves TLS',
   '-h': 'it prints the help and takes no backup',
   '--help': 'it prints the help and takes no backup',
   // The operator's list: Neo4j 4.x consistency-check options that 5.x no longer has.
@@ -117,21 +124,27 @@ function hasArg(args: readonly string[], name: string): boolean {
   return args.some((a) => optionName(a) === name);
 }
 
+/** The command every backup runs; {@link backupOptions} follow it. */
+export const BACKUP_COMMAND = ['neo4j-admin', 'database', 'backup'] as const;
+
 /**
- * The argv: `neo4j-admin database backup --from=… --to-path=… --type=… [--include-metadata=all]
- * [--compress=false] [--pagecache=…] --temp-path=/scratch [version-gated cluster options]
- * [additionalArgs…] <database>`. Clusters on 2025.09+ let the DBMS pick the source server
- * (`--remote-address-resolution=true`, secondaries first) and on 2025.11+ download in parallel;
- * an explicit additional argument of the same name replaces the default.
+ * The arguments after `neo4j-admin database backup`: `--from=… [--to-path=…] --type=…
+ * [--include-metadata=all] [--compress=false] [--pagecache=…] --temp-path=… [--additional-config=…]
+ * [version-gated cluster options] [additionalArgs…] <database>`. Clusters on 2025.09+ let the DBMS
+ * pick the source server (`--remote-address-resolution=true`, secondaries first) and on 2025.11+
+ * download in parallel; an explicit additional argument of the same name replaces the default.
  */
-export function backupArgs(input: BackupCommandInput): string[] {
+export function backupOptions(input: BackupCommandInput): string[] {
   const options = input.options ?? {};
   const extra = [...(options.additionalArgs ?? [])];
-  const args = ['neo4j-admin', 'database', 'backup', `--from=${input.from.join(',')}`, `--to-path=${input.toPath}`, `--type=${options.backupType ?? 'AUTO'}`];
+  const args = [`--from=${input.from.join(',')}`];
+  if (input.toPath !== undefined) args.push(`--to-path=${input.toPath}`);
+  args.push(`--type=${options.backupType ?? 'AUTO'}`);
   if (input.database === '*' && !hasArg(extra, '--include-metadata')) args.push('--include-metadata=all');
   if (options.compress === false) args.push('--compress=false');
   if (options.pageCache) args.push(`--pagecache=${options.pageCache}`);
-  args.push(`--temp-path=${SCRATCH_MOUNT}`);
+  args.push(`--temp-path=${input.tempPath ?? SCRATCH_MOUNT}`);
+  if (input.additionalConfig) args.push(`--additional-config=${input.additionalConfig}`);
   if (input.cluster && versionAtLeast(input.version, '2025.09') && !hasArg(extra, '--remote-address-resolution')) {
     args.push('--remote-address-resolution=true');
   }
@@ -140,6 +153,11 @@ export function backupArgs(input: BackupCommandInput): string[] {
   }
   args.push(...extra, input.database);
   return args;
+}
+
+/** The whole argv: {@link BACKUP_COMMAND} then {@link backupOptions}. */
+export function backupArgs(input: BackupCommandInput): string[] {
+  return [...BACKUP_COMMAND, ...backupOptions(input)];
 }
 
 const AGE_TERM = /(\d+)([smhdw])/gu;

@@ -49,6 +49,11 @@ export function backupNames(b: string) {
     serviceAccount: boundedName(b, '-backup', MAX_OBJECT_NAME),
     /** Backup volume created when `storage.pvc.name` is not set. */
     claim: boundedName(b, '-backup-storage', MAX_OBJECT_NAME),
+    /**
+     * ConfigMap with the backup SSL policy, for a target that serves TLS. Not `-config`: a
+     * cluster or standalone named `<b>-backup` owns ConfigMap `<b>-backup-config`.
+     */
+    tlsConfig: boundedName(b, '-backup-tls', MAX_OBJECT_NAME),
   };
 }
 
@@ -66,7 +71,7 @@ export function restoreJobName(r: string, step: RestoreStep): string {
 }
 
 /** The operator's labels of a backup's objects (component `backup` or `backup-cron`). */
-export function backupLabels(b: string, component: 'backup' | 'backup-cron' | 'backup-storage' | 'backup-identity'): Record<string, string> {
+export function backupLabels(b: string, component: 'backup' | 'backup-cron' | 'backup-storage' | 'backup-identity' | 'backup-tls'): Record<string, string> {
   return {
     'app.kubernetes.io/name': 'neo4j-backup',
     'app.kubernetes.io/instance': labelValue(b),

@@ -6,7 +6,8 @@
  * freezes whatever exists as last applied.
  *
  * A one-shot Job is returned exactly as last applied once it exists (and its type is OnDelete), so
- * a finished backup is never re-run by a later sync; deleting the Job runs the backup again.
+ * a finished backup is never re-run by a later sync; deleting the Job runs the backup again. A
+ * target that serves TLS adds ConfigMap `<b>-backup-tls`, the client's backup SSL policy.
  */
 import type { RelatedResourceRule } from '../schemas/envelope.js';
 import { backupKind } from '../schemas/backup.js';
@@ -14,7 +15,7 @@ import type { ChildResource, Desired, HookRequest, Reconciler, RelatedResource }
 import type { K8sObject } from '../k8s/object.js';
 import { findObserved, listObserved } from '../k8s/observed.js';
 import { lastApplied } from '../k8s/frozen.js';
-import { backupCloudAccess, buildBackupCronJob, buildBackupJob, type BackupModel } from './children.js';
+import { backupCloudAccess, buildBackupCronJob, buildBackupJob, buildBackupTlsConfigMap, type BackupModel } from './children.js';
 import { observeCronJob, observeJob } from './jobs.js';
 import { backupLabels, backupNames } from './names.js';
 import { backupStatus, type Backup } from './status.js';
@@ -25,6 +26,8 @@ import { backupScope, validateBackup, validateBackupForVersion } from './validat
 /** Child types of a backup. Jobs and claims are never changed once created. */
 export const BACKUP_CHILDREN: readonly ChildResource[] = [
   { apiVersion: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', updateStrategy: 'InPlace' },
+  // The backup SSL policy of a TLS target (lib/backup/tls.ts), mounted by the Job or CronJob.
+  { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim', resource: 'persistentvolumeclaims', updateStrategy: 'OnDelete' },
   { apiVersion: 'batch/v1', kind: 'Job', resource: 'jobs', updateStrategy: 'OnDelete' },
   { apiVersion: 'batch/v1', kind: 'CronJob', resource: 'cronjobs', updateStrategy: 'InPlace' },
@@ -114,8 +117,16 @@ function syncBackup(request: HookRequest<Backup>): Desired {
   else if (destination.kind === 'pvc' && destination.owned) {
     children.push(buildBackupClaim(names.claim, namespace, backupLabels(name, 'backup-storage'), spec.storage));
   }
-  if (scheduled) children.push(buildBackupCronJob(model));
-  else children.push(job ? lastApplied(job.object) : buildBackupJob(model));
+  if (job && !scheduled) {
+    // The Job is never changed once it exists, nor is the policy file it mounts.
+    const tlsConfig = findObserved(request.children, 'ConfigMap', 'v1', names.tlsConfig, namespace);
+    if (tlsConfig) children.push(lastApplied(tlsConfig));
+    children.push(lastApplied(job.object));
+  } else {
+    const tlsConfig = buildBackupTlsConfigMap(model);
+    if (tlsConfig) children.push(tlsConfig);
+    children.push(scheduled ? buildBackupCronJob(model) : buildBackupJob(model));
+  }
   return done({ children });
 }
 

@@ -4,7 +4,8 @@
  * (client Service, Bolt scheme, admin Secret, image) comes from lib/targets/connection.ts, shared
  * with the other kinds that talk to a deployment; what only backups need is added here: every
  * server's backup address, the stable pod DNS name through the deployment's headless Service on
- * port 6362, so `neo4j-admin` can try each server in turn.
+ * port 6362, so `neo4j-admin` can try each server in turn (names the deployment's Certificate
+ * lists, so TLS host-name verification succeeds), and the deployment's TLS when it serves TLS.
  */
 import type { ClusterSpec } from '../schemas/cluster.js';
 import type { RelatedResourceRule } from '../schemas/envelope.js';
@@ -15,6 +16,7 @@ import { standaloneNames } from '../standalone/names.js';
 import { PORTS } from '../neo4j/config.js';
 import { checkSupportedVersion, type Neo4jVersion } from '../neo4j/version.js';
 import { resolveTarget, targetRules as connectionRules, TARGET_RELATED as CONNECTION_RELATED, type TargetKind } from '../targets/connection.js';
+import { deploymentBackupTls, type BackupTls } from './tls.js';
 
 /** The deployment kinds read as related objects. */
 export const TARGET_RELATED: readonly RelatedResource[] = CONNECTION_RELATED;
@@ -44,6 +46,11 @@ export interface Target {
   versionError?: string;
   /** `host:6362` of every server, in ordinal order. */
   backupAddresses: string[];
+  /**
+   * Present when the deployment serves TLS: its `backup` SSL policy (6362) then needs a client
+   * with the deployment's certificate and the policy file (lib/backup/tls.ts).
+   */
+  tls?: BackupTls;
   /** Bolt URI of the client Service (routing for a cluster, `+ssc` under TLS). */
   boltUri: string;
   /** Secret with keys `username` and `password`. */
@@ -90,12 +97,17 @@ export function findTarget(related: ObservedMap, ref: TargetRef): TargetLookup {
       pullSecrets: connection.imagePullSecrets,
       ...(check.supported ? { version: check.version } : { versionError: `${check.message}: ${check.detail}` }),
       backupAddresses: backupAddresses(target.kind, target.name, target.namespace, target.spec),
+      ...withTls(deploymentBackupTls(target.name, target.spec, target.object.metadata.annotations)),
       boltUri: connection.uri,
       adminSecret: connection.adminSecret,
       ready: state.state === 'ready',
       notReadyReason: state.state === 'waiting' ? state.message : '',
     },
   };
+}
+
+function withTls(tls: BackupTls | undefined): { tls?: BackupTls } {
+  return tls ? { tls } : {};
 }
 
 /** The status message while `ref` is not observed. */

@@ -10,7 +10,9 @@ import { PORTS, DISCOVERY_PORT_NAME } from '../neo4j/config.js';
 import { CONFIG_MOUNT } from '../neo4j/scripts.js';
 import { tlsVolume, tlsVolumeMount } from '../tls/volume.js';
 import { METRICS_PORT_NAME, PROMETHEUS_POD_ANNOTATIONS } from '../monitoring/children.js';
+import { pluginAnnotations, pluginEnv, pluginVolumeMounts, pluginVolumes } from '../plugins/target.js';
 import { clusterLabels, serverPodLabels, serverSelector } from './labels.js';
+import { SERVER_MIN_READY_SECONDS } from './upgrade.js';
 import type { ClusterModel } from './model.js';
 
 /** Pod-template annotation carrying the configuration hash: a config change rolls the servers. */
@@ -124,7 +126,7 @@ function serverContainer(model: ClusterModel): Container {
       { name: 'NEO4J_ACCEPT_LICENSE_AGREEMENT', value: 'yes' },
       secretEnv('DB_USERNAME', model.adminSecret, 'username'),
       secretEnv('DB_PASSWORD', model.adminSecret, 'password'),
-      ...userEnv,
+      ...pluginEnv(model.plugins, userEnv).env,
     ],
     ports: [
       { name: 'bolt', containerPort: PORTS.bolt },
@@ -155,6 +157,7 @@ function serverContainer(model: ClusterModel): Container {
       { name: 'logs', mountPath: '/logs' },
       { name: 'plugins', mountPath: '/plugins' },
       ...(model.features.tls ? [tlsVolumeMount()] : []),
+      ...pluginVolumeMounts(model.plugins),
     ],
   };
 }
@@ -166,6 +169,7 @@ function podSpec(model: ClusterModel): PodSpec {
     { name: 'logs', emptyDir: {} },
     { name: 'plugins', emptyDir: {} },
     ...(model.features.tls ? [tlsVolume(model.names.tlsSecret, model.features.tls.trust)] : []),
+    ...pluginVolumes(model.plugins),
   ];
   const { affinity, topologySpreadConstraints } = model.features.placement;
   return {
@@ -203,13 +207,17 @@ export function buildStatefulSet(model: ClusterModel): StatefulSet & K8sObject {
       replicas: spec.topology.servers,
       serviceName: names.headless,
       podManagementPolicy: 'Parallel',
+      // A restarted server must stay ready this long before a rollout moves on (lib/cluster/upgrade.ts).
+      minReadySeconds: SERVER_MIN_READY_SECONDS,
       selector: { matchLabels: serverSelector(name) },
       updateStrategy: spec.upgradeStrategy?.strategy === 'Recreate' ? { type: 'OnDelete' } : { type: 'RollingUpdate' },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: retention, whenScaled: 'Retain' },
+      // Servers are removed only after a drain moved their databases off and dropped them
+      // (lib/cluster/scale.ts): a dropped server cannot rejoin, so its volume follows the policy.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: retention, whenScaled: retention },
       template: {
         metadata: {
           labels: serverPodLabels(name, spec.image.tag),
-          annotations: { [CONFIG_HASH_ANNOTATION]: model.configHash, ...(model.features.monitoring ? PROMETHEUS_POD_ANNOTATIONS : {}) },
+          annotations: { [CONFIG_HASH_ANNOTATION]: model.configHash, ...(model.features.monitoring ? PROMETHEUS_POD_ANNOTATIONS : {}), ...pluginAnnotations(model.plugins) },
         },
         spec: podSpec(model),
       },

@@ -14,10 +14,10 @@ import type { Neo4jVersion } from '../neo4j/version.js';
 import { PORTS } from '../neo4j/config.js';
 import type { QueryMonitoring } from '../schemas/shared.js';
 import { featureConflicts, type FeatureSettings } from '../features/settings.js';
-import { buildCertificate, CERT_MANAGER_API, certificateErrors, certificateWarning, serviceDnsNames, trustFromAnnotations, TRUST_ALL_ANNOTATION } from '../tls/certificate.js';
-import { tlsSettings, type TlsTrust } from '../tls/settings.js';
-import { requiredTlsSecretKeys } from '../tls/volume.js';
-import { buildExternalSecret, externalSecretErrors } from '../secrets/external-secret.js';
+import { buildCertificate, CERT_MANAGER_API, certificateWarning, deploymentTls, serviceDnsNames, tlsModeOf, type DeploymentTls, type TlsSource } from '../tls/certificate.js';
+import { tlsFindings } from '../tls/findings.js';
+import { tlsSettings } from '../tls/settings.js';
+import { adminSecretFor, authExternalSecretFindings, buildExternalSecret } from '../secrets/external-secret.js';
 import { buildIngress, ingressEnabled, ingressErrors } from '../exposure/ingress.js';
 import { alertRules, buildMetricsService, buildPrometheusRule, buildServiceMonitor } from '../monitoring/children.js';
 import { monitoringEnabled, monitoringErrors, monitoringSettings, monitoringWarnings, slowQueryMillis } from '../monitoring/settings.js';
@@ -25,17 +25,13 @@ import { serverPlacement, type ServerPlacement } from '../placement/scheduling.j
 import { resolveZones, zoneFindings } from '../placement/zones.js';
 import { clusterLabels, serverSelector } from './labels.js';
 import type { Cluster, ClusterModel } from './model.js';
-import { CLUSTER_DOMAIN, DEFAULT_ADMIN_SECRET, type ClusterNames } from './names.js';
+import { CLUSTER_DOMAIN, type ClusterNames } from './names.js';
 
-/** Who provides the TLS Secret `<c>-tls-secret`. */
-export type TlsSource = 'cert-manager' | 'external-secrets';
+/** Who provides the TLS Secret `<c>-tls-secret` (shared with standalones: lib/tls/certificate.ts). */
+export type { TlsSource };
 
-/** TLS as the cluster runs it. */
-export interface ClusterTls {
-  /** cert-manager through our Certificate, or the tls ExternalSecret (then no Certificate is created). */
-  source: TlsSource;
-  trust: TlsTrust;
-}
+/** TLS as the cluster runs it (the shared {@link DeploymentTls}). */
+export type ClusterTls = DeploymentTls;
 
 /** Which optional features a cluster uses, derived from the CR alone. */
 export interface ClusterFeatures {
@@ -52,7 +48,7 @@ export interface ClusterFeatures {
 
 /** The TLS mode of a spec: a present tls block without mode is cert-manager (the CRD default). */
 export function tlsMode(spec: Cluster['spec']): string {
-  return spec.tls ? spec.tls.mode || 'cert-manager' : 'disabled';
+  return tlsModeOf(spec.tls);
 }
 
 /**
@@ -61,61 +57,21 @@ export function tlsMode(spec: Cluster['spec']): string {
  * else `neo4j-admin-secret`.
  */
 export function adminSecretOf(spec: Cluster['spec'], names: ClusterNames): string {
-  if (spec.auth?.adminSecret) return spec.auth.adminSecret;
-  return spec.auth?.externalSecrets?.enabled ? names.authSecret : DEFAULT_ADMIN_SECRET;
+  return adminSecretFor(spec.auth, names.authSecret);
 }
 
 /** The features of `cluster` for image `version`. Pure on the CR: never reads observed objects. */
 export function clusterFeatures(cluster: Cluster, names: ClusterNames, version: Neo4jVersion): ClusterFeatures {
   const { spec } = cluster;
-  const { trust } = trustFromAnnotations(cluster.metadata.annotations);
-  const tls: ClusterTls | undefined =
-    tlsMode(spec) === 'cert-manager' ? { source: spec.tls?.externalSecrets?.enabled ? 'external-secrets' : 'cert-manager', trust } : undefined;
+  const tls = deploymentTls(spec.tls, cluster.metadata.annotations);
   const monitoring = monitoringEnabled(spec.queryMonitoring) ? spec.queryMonitoring : undefined;
   return {
     ...(tls ? { tls } : {}),
     ...(monitoring ? { monitoring } : {}),
     placement: serverPlacement(spec.topology, spec.affinity, serverSelector(cluster.metadata.name)),
     adminSecret: adminSecretOf(spec, names),
-    settings: [...(tls ? [tlsSettings(version, tls.trust)] : []), ...(monitoring ? [monitoringSettings(monitoring)] : [])],
+    settings: [...(tls ? [tlsSettings(version, tls.trust, 'cluster')] : []), ...(monitoring ? [monitoringSettings(monitoring)] : [])],
   };
-}
-
-function tlsFindings(cluster: Cluster, names: ClusterNames, features: ClusterFeatures, errors: string[], warnings: string[]): void {
-  const { spec } = cluster;
-  const annotation = trustFromAnnotations(cluster.metadata.annotations);
-  if (annotation.warning) warnings.push(annotation.warning);
-  const tls = features.tls;
-  const external = spec.tls?.externalSecrets;
-  if (!tls) {
-    if (annotation.trust.trustAll) warnings.push(`annotation ${TRUST_ALL_ANNOTATION} has no effect: TLS is disabled`);
-    if (external?.enabled) {
-      errors.push(...externalSecretErrors(external, 'spec.tls.externalSecrets', [], ''));
-      warnings.push(`spec.tls.externalSecrets syncs Secret ${names.tlsSecret}, but spec.tls.mode is disabled: the servers do not use it`);
-    }
-    return;
-  }
-  if (tls.source === 'external-secrets') {
-    errors.push(
-      ...externalSecretErrors(external, 'spec.tls.externalSecrets', requiredTlsSecretKeys(tls.trust), 'the servers mount them as their certificate, private key and trusted CA'),
-    );
-    warnings.push(`spec.tls.issuerRef is not used: spec.tls.externalSecrets supplies Secret ${names.tlsSecret}, so no Certificate is created`);
-  } else {
-    errors.push(...certificateErrors(spec.tls!, tls.trust));
-  }
-}
-
-function authFindings(spec: Cluster['spec'], names: ClusterNames, errors: string[], warnings: string[]): void {
-  const external = spec.auth?.externalSecrets;
-  if (!external?.enabled) return;
-  const used = adminSecretOf(spec, names) === names.authSecret;
-  errors.push(...externalSecretErrors(external, 'spec.auth.externalSecrets', used ? ['username', 'password'] : [], `the servers read the admin credentials from Secret ${names.authSecret}`));
-  if (!used) {
-    warnings.push(
-      `spec.auth.externalSecrets syncs Secret ${names.authSecret}, but the servers use spec.auth.adminSecret ${spec.auth!.adminSecret}: ` +
-        `unset adminSecret (or set it to ${names.authSecret}) to use the synced credentials`,
-    );
-  }
 }
 
 /**
@@ -132,8 +88,13 @@ export function featureFindings(request: HookRequest<Cluster>, names: ClusterNam
   const features = clusterFeatures(cluster, names, version);
   const errors: string[] = [];
   const warnings: string[] = [];
-  tlsFindings(cluster, names, features, errors, warnings);
-  authFindings(spec, names, errors, warnings);
+  for (const findings of [
+    tlsFindings({ shape: 'cluster', annotations: cluster.metadata.annotations, tls: spec.tls, deployment: features.tls, tlsSecret: names.tlsSecret }),
+    authExternalSecretFindings(spec.auth, names.authSecret, 'cluster'),
+  ]) {
+    errors.push(...findings.errors);
+    warnings.push(...findings.warnings);
+  }
   const conflicts = featureConflicts(features.settings, spec.config ?? {});
   errors.push(...conflicts.errors);
   warnings.push(...conflicts.warnings);
@@ -146,7 +107,7 @@ export function featureFindings(request: HookRequest<Cluster>, names: ClusterNam
   warnings.push(...zones.warnings);
   if (features.tls?.source === 'cert-manager') {
     const observed = findObserved(request.children, 'Certificate', CERT_MANAGER_API, names.certificate, cluster.metadata.namespace);
-    const notReady = certificateWarning(observed, names.tlsSecret);
+    const notReady = certificateWarning(observed, names.tlsSecret, 'cluster');
     if (notReady) warnings.push(notReady);
   }
   return { errors, warnings };

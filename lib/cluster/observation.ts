@@ -16,7 +16,21 @@ export interface ServerSetObservation {
   replicas: number;
   readyReplicas: number;
   updatedReplicas: number;
-  /** The controller has seen the latest spec and every pod runs the latest revision. */
+  /** Pods ready for `minReadySeconds`; `readyReplicas` when the API server did not report it. */
+  availableReplicas: number;
+  /** Pods that exist now (`status.replicas`): above `replicas` while a scale-in removes pods. */
+  currentPods: number;
+  /** The controller has seen the latest spec (`status.observedGeneration`). */
+  caughtUp: boolean;
+  /** `spec.updateStrategy.type` is OnDelete (upgradeStrategy Recreate). */
+  onDelete: boolean;
+  /** `spec.updateStrategy.rollingUpdate.partition` (0 when unset or OnDelete). */
+  partition: number;
+  /**
+   * The controller has seen the latest spec and every pod runs the latest revision. For OnDelete
+   * the revision names are not compared: Kubernetes does not advance `currentRevision` there
+   * (kubernetes#73492), so `updatedReplicas` is the signal.
+   */
   rolledOut: boolean;
   /** Image of the `neo4j` container in the current template. */
   image?: string;
@@ -35,13 +49,20 @@ export function observeServerSet(children: ObservedMap, name: string, namespace:
   const replicas = count(sts.spec?.replicas);
   const updatedReplicas = count(status.updatedReplicas);
   const caughtUp = count(status.observedGeneration) >= count(object.metadata.generation);
-  const sameRevision = !status.updateRevision || !status.currentRevision || status.updateRevision === status.currentRevision;
+  const onDelete = sts.spec?.updateStrategy?.type === 'OnDelete';
+  const sameRevision = onDelete || !status.updateRevision || !status.currentRevision || status.updateRevision === status.currentRevision;
+  const readyReplicas = count(status.readyReplicas);
   return {
     object,
     applied: lastApplied(object) as unknown as StatefulSet,
     replicas,
-    readyReplicas: count(status.readyReplicas),
+    readyReplicas,
     updatedReplicas,
+    availableReplicas: typeof status.availableReplicas === 'number' ? count(status.availableReplicas) : readyReplicas,
+    currentPods: count(status.replicas),
+    caughtUp,
+    onDelete,
+    partition: onDelete ? 0 : count(sts.spec?.updateStrategy?.rollingUpdate?.partition),
     rolledOut: caughtUp && updatedReplicas >= replicas && sameRevision,
     image: sts.spec?.template?.spec?.containers?.find((c) => c.name === 'neo4j')?.image,
   };

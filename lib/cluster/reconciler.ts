@@ -4,8 +4,11 @@
  * children of the optional features the spec enables: Certificate, ExternalSecrets, Ingress,
  * metrics Service, ServiceMonitor, PrometheusRule); an invalid spec, or an image change Neo4j
  * cannot take, freezes the children exactly as last applied and says why in status. The
- * StatefulSet's immutable fields are kept as observed once it exists. Nodes are read (through
- * customize) only by CRs whose placement needs zones they do not list.
+ * StatefulSet's immutable fields are kept as observed once it exists. Pod template changes roll
+ * one server at a time through the StatefulSet partition (lib/cluster/upgrade.ts); a scale-in first
+ * drains the departing servers with a Job (lib/cluster/scale.ts). Nodes are read (through
+ * customize) only by CRs whose placement needs zones they do not list; the namespace's
+ * Neo4jPlugins always, and those naming this cluster are merged into its pods (lib/plugins).
  */
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import { clusterKind } from '../schemas/cluster.js';
@@ -18,6 +21,7 @@ import { NODE_RELATED, needsZoneDiscovery, nodesRule } from '../placement/zones.
 import { observedPluginStatus, PLUGIN_RELATED, pluginsRule, targetPlugins } from '../plugins/target.js';
 import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet, CONFIG_HASH_ANNOTATION } from './children.js';
 import { featureChildren, featureFindings } from './features.js';
+import { backupAgentChildren, backupAgentFindings } from './backup-agent.js';
 import { clusterModel, type Cluster } from './model.js';
 import { clusterNameError, clusterNames } from './names.js';
 import { observeServerSet, type ServerSetObservation } from './observation.js';
@@ -83,6 +87,9 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
     errors.push(...findings.errors);
     warnings.push(...findings.warnings);
   }
+  const agentFindings = backupAgentFindings(cluster.spec, cluster.metadata.name);
+  errors.push(...agentFindings.errors);
+  warnings.push(...agentFindings.warnings);
   const plugins = parsed.ok ? targetPlugins(request, 'Neo4jEnterpriseCluster', parsed.version) : undefined;
   warnings.push(...(plugins?.warnings ?? []));
   if (errors.length === 0) {
@@ -101,6 +108,9 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
   const scale = planScale({ model, observed, jobs: drains, rolloutActive: rollout.active });
   warnings.push(...scale.warnings);
   const statefulSet = withRollout({ ...built, spec: { ...built.spec!, replicas: scale.replicas } }, rollout);
+  // The centralized backup agent of spec.backups (lib/cluster/backup-agent.ts).
+  const agent = backupAgentChildren(model, request.children);
+  warnings.push(...agent.warnings);
   const children = [
     buildConfigMap(model),
     buildServiceAccount(model),
@@ -108,6 +118,7 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
     statefulSet,
     buildPodDisruptionBudget(model),
     ...featureChildren(model),
+    ...agent.children,
     ...scale.jobs,
   ];
   const lifecycle = { ...(rollout.report ? { rollout: rollout.report } : {}), ...(scale.condition ? { scalingDown: scale.condition } : {}), settling: scale.settling };

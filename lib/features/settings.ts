@@ -5,6 +5,13 @@
  * depend on (certificate paths, the metrics endpoint the Service points at) are refused.
  */
 
+/**
+ * What a shared feature serves: a cluster's several servers or a standalone's one. Decides what
+ * differs between the kinds (TLS: whether there is cluster traffic to protect) and how findings
+ * name the servers; everything else about a feature is the same for both.
+ */
+export type DeploymentShape = 'cluster' | 'standalone';
+
 /** The neo4j.conf settings one optional feature derives from the spec. */
 export interface FeatureSettings {
   /** Section title in neo4j.conf. */

@@ -101,12 +101,15 @@ export function monitoringErrors(qm: QueryMonitoring | undefined): string[] {
   return errors;
 }
 
-/** Warnings for fields of an enabled spec.queryMonitoring that have no effect. */
-export function monitoringWarnings(qm: QueryMonitoring | undefined): string[] {
+/**
+ * Warnings for fields of an enabled spec.queryMonitoring that have no effect; `metricsService`
+ * names the Service Prometheus scrapes instead of a custom endpoint.
+ */
+export function monitoringWarnings(qm: QueryMonitoring | undefined, metricsService = '<cluster>-metrics'): string[] {
   if (!monitoringEnabled(qm)) return [];
   const warnings: string[] = [];
   if (qm.metricsExport?.customEndpoint) {
-    warnings.push('spec.queryMonitoring.metricsExport.customEndpoint is not used: Prometheus scrapes the <cluster>-metrics Service');
+    warnings.push(`spec.queryMonitoring.metricsExport.customEndpoint is not used: Prometheus scrapes the ${metricsService} Service`);
   }
   if (qm.sampling && Object.keys(qm.sampling).length > 0) {
     warnings.push('spec.queryMonitoring.sampling is not used: Neo4j logs every query slower than slowQueryThreshold');

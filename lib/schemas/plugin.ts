@@ -159,6 +159,27 @@ export const PluginStatusSchema = Type.Object(
 /** Static type of {@link PluginStatusSchema}. */
 export type PluginStatus = Static<typeof PluginStatusSchema>;
 
+/**
+ * `status.plugins` of a Neo4jEnterpriseCluster or Neo4jEnterpriseStandalone (neo4j-hooks
+ * addition): the Neo4jPlugins in its servers' pod template.
+ */
+export function InstalledPlugins() {
+  return Type.Array(
+    Type.Object(
+      {
+        name: Type.String({ description: 'Name of the Neo4jPlugin.' }),
+        plugin: Type.String({ description: 'Plugin name in the Docker image catalogue, for example apoc or graph-data-science.' }),
+        fingerprint: Type.String({ description: 'Hash of the Neo4jPlugin spec the servers are configured with.' }),
+      },
+      { description: 'One Neo4jPlugin in the servers\' pod template.' },
+    ),
+    {
+      description:
+        'Neo4jPlugins in the servers\' pod template (neo4j-hooks addition); every server runs them once the Progressing condition is False.',
+    },
+  );
+}
+
 /** The Neo4jPlugin kind: names, schemas and `kubectl get` columns. */
 export const pluginKind: KindDefinition<typeof PluginSpecSchema, typeof PluginStatusSchema> = {
   kind: 'Neo4jPlugin',

@@ -562,12 +562,36 @@ export function StorageLocation(options: Described) {
 }
 export type StorageLocation = Static<ReturnType<typeof StorageLocation>>;
 
-/** Backup defaults of a deployment; their presence adds the centralized backup pod. */
+/** Daily run time of the cluster backup agent: `HH:MM`, 24-hour, UTC. */
+export const BACKUP_AGENT_TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+
+/**
+ * Backup defaults of a deployment; on a cluster their presence adds the centralized backup agent
+ * (StatefulSet `<c>-backup`). `schedule` and `keep` are neo4j-hooks additions: the operator's
+ * agent always ran at 02:00 and kept 10 backups, which stay the defaults.
+ */
 export function BackupsSpec(options: Described) {
   return Type.Object(
     {
-      defaultStorage: Type.Optional(StorageLocation({ description: 'Default location of backups (unused by the operator).' })),
-      cloud: Type.Optional(CloudBlock({ description: 'Cloud identity of the backup pod.' })),
+      defaultStorage: Type.Optional(
+        StorageLocation({
+          description: "Where the cluster's backup agent writes: an s3, gcs or azure folder; without one (or with type pvc) the agent's own volume.",
+        }),
+      ),
+      cloud: Type.Optional(CloudBlock({ description: 'Cloud identity or credentials of the backup agent, completing defaultStorage.cloud.' })),
+      schedule: Type.Optional(
+        Type.String({
+          description: 'Daily time of the backup agent\'s FULL backup, "HH:MM" in UTC; default "02:00" (neo4j-hooks addition; clusters only).',
+          pattern: BACKUP_AGENT_TIME_PATTERN,
+        }),
+      ),
+      keep: Type.Optional(
+        Type.Integer({
+          description: "How many of the backup agent's backups to keep on its volume, newest first; default 10 (neo4j-hooks addition; clusters only).",
+          format: 'int32',
+          minimum: 1,
+        }),
+      ),
     },
     options,
   );

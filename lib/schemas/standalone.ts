@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { KindDefinition } from './kind.js';
+import { InstalledPlugins } from './plugin.js';
 import {
   AuthSpec,
   BackupsSpec,
@@ -138,6 +139,7 @@ export const StandaloneStatusSchema = Type.Object(
         { description: 'State of the Neo4j database of the server.' },
       ),
     ),
+    plugins: Type.Optional(InstalledPlugins()),
   },
   { description: 'Observed state of the single Neo4j Enterprise server.' },
 );

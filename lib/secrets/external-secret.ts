@@ -6,7 +6,9 @@
  * `[-._a-zA-Z0-9]+`) and make sure the Secret holds the keys the pods read.
  */
 import type { K8sObject } from '../k8s/object.js';
-import type { ExternalSecretsConfig } from '../schemas/shared.js';
+import type { AuthSpec, ExternalSecretsConfig } from '../schemas/shared.js';
+import type { DeploymentShape } from '../features/settings.js';
+import { DEFAULT_ADMIN_SECRET } from '../cluster/names.js';
 
 /** The External Secrets API of the ExternalSecrets we emit (v1beta1 is deprecated). */
 export const EXTERNAL_SECRETS_API = 'external-secrets.io/v1';
@@ -74,4 +76,41 @@ export function externalSecretErrors(config: ExternalSecretsConfig | undefined, 
     errors.push(`${path}.data must map the secretKey ${missing.map((k) => JSON.stringify(k)).join(', ')}: ${purpose}`);
   }
   return errors;
+}
+
+/**
+ * The Secret a deployment's servers take their admin credentials from: spec.auth.adminSecret,
+ * else the auth ExternalSecret's target `authSecret` when spec.auth.externalSecrets is enabled,
+ * else `neo4j-admin-secret`.
+ */
+export function adminSecretFor(auth: AuthSpec | undefined, authSecret: string): string {
+  if (auth?.adminSecret) return auth.adminSecret;
+  return auth?.externalSecrets?.enabled ? authSecret : DEFAULT_ADMIN_SECRET;
+}
+
+/** How the auth findings name the servers, per deployment shape. */
+const AUTH_WORDING: Readonly<Record<DeploymentShape, { read: string; use: string }>> = {
+  cluster: { read: 'the servers read', use: 'the servers use' },
+  standalone: { read: 'the server reads', use: 'the server uses' },
+};
+
+/**
+ * What an enabled spec.auth.externalSecrets gets wrong beyond the operator's rules: ESO
+ * admissibility and, when the servers read the synced Secret `authSecret` (adminSecret unset),
+ * the `username` and `password` keys; a warning when spec.auth.adminSecret makes the synced
+ * Secret unused. Nothing for a disabled block.
+ */
+export function authExternalSecretFindings(auth: AuthSpec | undefined, authSecret: string, shape: DeploymentShape): { errors: string[]; warnings: string[] } {
+  const external = auth?.externalSecrets;
+  if (!external?.enabled) return { errors: [], warnings: [] };
+  const wording = AUTH_WORDING[shape];
+  const used = adminSecretFor(auth, authSecret) === authSecret;
+  const errors = externalSecretErrors(external, 'spec.auth.externalSecrets', used ? ['username', 'password'] : [], `${wording.read} the admin credentials from Secret ${authSecret}`);
+  const warnings = used
+    ? []
+    : [
+        `spec.auth.externalSecrets syncs Secret ${authSecret}, but ${wording.use} spec.auth.adminSecret ${auth!.adminSecret}: ` +
+          `unset adminSecret (or set it to ${authSecret}) to use the synced credentials`,
+      ];
+  return { errors, warnings };
 }

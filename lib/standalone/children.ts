@@ -9,6 +9,9 @@ import type { K8sObject } from '../k8s/object.js';
 import { PORTS } from '../neo4j/config.js';
 import { CONFIG_MOUNT } from '../neo4j/scripts.js';
 import { CONFIG_HASH_ANNOTATION, NEO4J_UID, RESERVED_ENV } from '../cluster/children.js';
+import { tlsVolume, tlsVolumeMount } from '../tls/volume.js';
+import { METRICS_PORT_NAME, PROMETHEUS_POD_ANNOTATIONS } from '../monitoring/children.js';
+import { pluginAnnotations, pluginEnv, pluginVolumeMounts, pluginVolumes } from '../plugins/target.js';
 import { standaloneLabels, standalonePodLabels, standaloneSelector } from './labels.js';
 import type { StandaloneModel } from './model.js';
 import { DATA_VOLUME } from './names.js';
@@ -84,13 +87,14 @@ function serverContainer(model: StandaloneModel): Container {
       { name: 'NEO4J_ACCEPT_LICENSE_AGREEMENT', value: 'yes' },
       secretEnv('DB_USERNAME', model.adminSecret, 'username'),
       secretEnv('DB_PASSWORD', model.adminSecret, 'password'),
-      ...userEnv,
+      ...pluginEnv(model.plugins, userEnv).env,
     ],
     ports: [
       { name: 'http', containerPort: PORTS.http },
       { name: 'bolt', containerPort: PORTS.bolt },
       ...(model.tls ? [{ name: 'https', containerPort: PORTS.https }] : []),
       { name: 'backup', containerPort: PORTS.backup },
+      ...(model.featureSet.monitoring ? [{ name: METRICS_PORT_NAME, containerPort: PORTS.metrics }] : []),
     ],
     resources: structuredClone(model.resources) as Container['resources'],
     // Store recovery (and a store upgrade after an image change) takes a while: up to 15 minutes.
@@ -110,6 +114,8 @@ function serverContainer(model: StandaloneModel): Container {
       { name: 'config', mountPath: CONFIG_MOUNT, readOnly: true },
       { name: 'logs', mountPath: '/logs' },
       { name: 'plugins', mountPath: '/plugins' },
+      ...(model.featureSet.tls ? [tlsVolumeMount()] : []),
+      ...pluginVolumeMounts(model.plugins),
     ],
   };
 }
@@ -120,6 +126,8 @@ function podSpec(model: StandaloneModel): PodSpec {
     { name: 'config', configMap: { name: model.names.config, defaultMode: 0o440 } },
     { name: 'logs', emptyDir: {} },
     { name: 'plugins', emptyDir: {} },
+    ...(model.featureSet.tls ? [tlsVolume(model.names.tlsSecret, model.featureSet.tls.trust)] : []),
+    ...pluginVolumes(model.plugins),
   ];
   return {
     // The server needs no Kubernetes API access.
@@ -163,7 +171,7 @@ export function buildStatefulSet(model: StandaloneModel): StatefulSet & K8sObjec
       template: {
         metadata: {
           labels: standalonePodLabels(name),
-          annotations: { [CONFIG_HASH_ANNOTATION]: model.configHash },
+          annotations: { [CONFIG_HASH_ANNOTATION]: model.configHash, ...(model.featureSet.monitoring ? PROMETHEUS_POD_ANNOTATIONS : {}), ...pluginAnnotations(model.plugins) },
         },
         spec: podSpec(model),
       },

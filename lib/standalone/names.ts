@@ -19,11 +19,17 @@ export function standaloneNames(s: string, namespace: string) {
     statefulSet: s,
     pod: `${s}-0`,
     dataClaim: `${DATA_VOLUME}-${s}-0`,
-    /** Reserved for standalone TLS (cert-manager Certificate and its Secret). */
+    /** The cert-manager Certificate (the operator's name) and the Secret it issues, which the pod mounts. */
     certificate: `${s}-tls-cert`,
     tlsSecret: `${s}-tls-secret`,
-    /** Reserved for the standalone Ingress. */
+    tlsExternalSecret: `${s}-tls-external-secret`,
+    authExternalSecret: `${s}-auth-external-secret`,
+    /** The Secret the auth ExternalSecret writes (and the pod reads when spec.auth.adminSecret is unset). */
+    authSecret: `${s}-auth-secret`,
     ingress: `${s}-ingress`,
+    metrics: `${s}-metrics`,
+    serviceMonitor: `${s}-query-monitoring`,
+    prometheusRule: `${s}-query-alerts`,
     /** DNS name of a Service of the standalone. */
     serviceFqdn: (service: string) => `${service}.${namespace}.svc.${CLUSTER_DOMAIN}`,
   };

@@ -2,9 +2,10 @@
  * The Neo4jEnterpriseStandalone reconciler: a valid spec gives the complete child set (ConfigMap
  * `<s>-config`, Services `<s>-service` and `<s>-headless`, StatefulSet `<s>`); an invalid spec, or
  * an image change Neo4j cannot take, freezes the children exactly as last applied and says why in
- * status. The StatefulSet's immutable fields are kept as observed once it exists. TLS, Ingress and
- * External Secrets children will join `STANDALONE_CHILDREN` and the child list in `sync` when
- * they are implemented (today they only produce status warnings).
+ * status. The StatefulSet's immutable fields are kept as observed once it exists. The optional
+ * features add their children (features.ts): a cert-manager Certificate, ExternalSecrets, an
+ * Ingress, and the metrics Service, ServiceMonitor and PrometheusRule. The Neo4jPlugins naming the
+ * standalone (read through customize) are merged into its pod (lib/plugins).
  */
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
@@ -13,20 +14,28 @@ import { standaloneKind } from '../schemas/standalone.js';
 import type { ChildResource, Desired, HookRequest, Reconciler } from '../hook/reconciler.js';
 import type { K8sObject } from '../k8s/object.js';
 import { frozenChildren } from '../k8s/frozen.js';
-import { checkUpgradePath } from '../neo4j/version.js';
+import { checkUpgradePath, parseNeo4jVersion } from '../neo4j/version.js';
 import { CONFIG_HASH_ANNOTATION } from '../cluster/children.js';
 import { imageTag, observeServerSet, type ServerSetObservation } from '../cluster/observation.js';
 import { buildConfigMap, buildServices, buildStatefulSet } from './children.js';
+import { standaloneFeatureChildren, standaloneFeatureFindings } from './features.js';
 import { standaloneModel, tlsServed, type Standalone } from './model.js';
 import { standaloneNames } from './names.js';
 import { standaloneStatus } from './status.js';
+import { observedPluginStatus, PLUGIN_RELATED, pluginsRule, targetPlugins } from '../plugins/target.js';
 import { validateStandalone } from './validate.js';
 
 /** Child types of a standalone, in the order Metacontroller should create them. */
 export const STANDALONE_CHILDREN: readonly ChildResource[] = [
+  // The TLS and credential Secrets come first: the server cannot start without them.
+  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', resource: 'certificates', updateStrategy: 'InPlace', integration: 'cert-manager' },
+  { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', resource: 'externalsecrets', updateStrategy: 'InPlace', integration: 'external-secrets' },
   { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', resource: 'statefulsets', updateStrategy: 'InPlace' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', resource: 'ingresses', updateStrategy: 'InPlace' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', resource: 'servicemonitors', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', resource: 'prometheusrules', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
 ];
 
 /** Why the image change from the running tag to `tag` is refused, or undefined when it is allowed. */
@@ -86,26 +95,36 @@ function syncStandalone(request: HookRequest<Standalone>): Desired {
   const observed = observeServerSet(request.children, names.statefulSet, namespace);
   const tls = tlsServed(standalone.spec);
   const { errors, warnings } = validateStandalone(standalone);
+  const parsed = parseNeo4jVersion(standalone.spec.image.tag);
+  if (parsed.ok) {
+    const findings = standaloneFeatureFindings(request, names, parsed.version);
+    errors.push(...findings.errors);
+    warnings.push(...findings.warnings);
+  }
+  const plugins = parsed.ok ? targetPlugins(request, 'Neo4jEnterpriseStandalone', parsed.version) : undefined;
+  warnings.push(...(plugins?.warnings ?? []));
   if (errors.length === 0) {
     const refused = upgradeError(observed, standalone.spec.image.tag);
     if (refused) errors.push(refused);
   }
   if (errors.length > 0) {
     const { status } = standaloneStatus({ request, names, observed, warnings, errors, rolling: false, tls });
-    return { status, children: frozenChildren(request, STANDALONE_CHILDREN) };
+    return { status: { ...status, ...observedPluginStatus(observed?.object) }, children: frozenChildren(request, STANDALONE_CHILDREN) };
   }
-  const model = standaloneModel(standalone);
+  const model = standaloneModel(standalone, plugins?.set);
   const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
-  const children = [buildConfigMap(model), ...buildServices(model), statefulSet];
+  const children = [buildConfigMap(model), ...buildServices(model), statefulSet, ...standaloneFeatureChildren(model)];
   const rolling = podTemplateChanged(statefulSet, observed);
   const { status, resyncAfterSeconds } = standaloneStatus({ request, names, observed, warnings, errors, rolling, tls });
-  return { status, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+  return { status: { ...status, ...observedPluginStatus(observed?.object) }, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
 
 /** The registered reconciler of Neo4jEnterpriseStandalone. */
 export const standaloneReconciler: Reconciler<Standalone> = {
   kind: standaloneKind,
   children: STANDALONE_CHILDREN,
-  related: [],
+  related: [PLUGIN_RELATED],
   sync: syncStandalone,
+  // The namespace's Neo4jPlugins (the merge keeps those whose clusterRef names this standalone).
+  customize: (parent) => [pluginsRule(parent.metadata.namespace ?? '')],
 };

@@ -3,7 +3,9 @@
  * rules (operator.md §7.2) with its messages, plus the checks neo4j-hooks needs because it renders
  * neo4j.conf, the memory settings and the data volume from the spec. The cluster validator's
  * building blocks are reused where the rule is the same (certificate options, External Secrets,
- * memory, config-key syntax, reserved env).
+ * memory, config-key syntax, reserved env); what the optional features need beyond that (an
+ * issuable Certificate, the Secret keys the pod reads, Ingress and monitoring values) is checked
+ * with the cluster's shared rules in features.ts.
  */
 import { QuantityError, parseMemoryBytes } from '../k8s/quantity.js';
 import { legacyKeyWarning, ownedKeyClass, ownedKeyReason } from '../neo4j/config.js';
@@ -57,10 +59,6 @@ export const DBMS_MODE_ERROR =
 
 /** The operator's standalone version message (the cluster's differs), before our detail. */
 export const STANDALONE_VERSION_MESSAGE = 'Neo4j version must be 5.26+ (semver) or 2025.01+ (calver)';
-
-/** Warning for `tls.mode: cert-manager` until standalone TLS exists (lib/tls will replace it). */
-export const TLS_NOT_IMPLEMENTED =
-  'TLS for standalone is not implemented yet: spec.tls is ignored, so Bolt and HTTP are served without TLS and there is no https endpoint';
 
 const TLS_MODES = ['cert-manager', 'disabled'];
 const AUTH_PROVIDERS = ['native', 'ldap', 'kerberos', 'jwt'];
@@ -123,7 +121,7 @@ function validateStorage(spec: Spec, errors: string[], warnings: string[]): void
   }
 }
 
-function validateTls(spec: Spec, errors: string[], warnings: string[]): void {
+function validateTls(spec: Spec, errors: string[]): void {
   const tls = spec.tls;
   if (!tls) return;
   // A present tls block without mode gets the CRD default cert-manager from the API server.
@@ -136,15 +134,11 @@ function validateTls(spec: Spec, errors: string[], warnings: string[]): void {
       errors.push('issuer name is required');
     }
     validateCertificateOptions(tls, errors);
-    warnings.push(TLS_NOT_IMPLEMENTED);
   }
   validateExternalSecrets(tls.externalSecrets, 'spec.tls.externalSecrets', errors);
-  if (tls.externalSecrets?.enabled) {
-    warnings.push('External Secrets for standalone are not implemented yet: spec.tls.externalSecrets is ignored');
-  }
 }
 
-function validateAuth(spec: Spec, errors: string[], warnings: string[]): void {
+function validateAuth(spec: Spec, errors: string[]): void {
   const auth = spec.auth;
   if (!auth) return;
   const provider: string | undefined = auth.provider;
@@ -152,15 +146,6 @@ function validateAuth(spec: Spec, errors: string[], warnings: string[]): void {
     errors.push(`auth provider must be one of: ${AUTH_PROVIDERS.join(', ')}`);
   }
   validateExternalSecrets(auth.externalSecrets, 'spec.auth.externalSecrets', errors);
-  if (auth.externalSecrets?.enabled) {
-    warnings.push('External Secrets for standalone are not implemented yet: spec.auth.externalSecrets is ignored');
-  }
-}
-
-function validateService(spec: Spec, warnings: string[]): void {
-  if (spec.service?.ingress?.enabled) {
-    warnings.push('Ingress for standalone is not implemented yet: spec.service.ingress is ignored');
-  }
 }
 
 /** Whether a setting only means something to a cluster member. */
@@ -200,7 +185,7 @@ function validateConfigKeys(standalone: Standalone, errors: string[], warnings: 
 
 /**
  * Validates a standalone. Rules run in the operator's order — image, storage, TLS, auth, config —
- * with persistence, the not-yet-implemented integrations, memory and env added where they belong;
+ * with persistence, memory and env added where they belong;
  * findings keep that order (config keys sorted), so the result is deterministic. Unlike the
  * operator: every supported version is accepted (5.26.x and calendar versions from 2025.01,
  * including 2026.x); the memory settings are checked against the container limit as for a
@@ -213,9 +198,8 @@ export function validateStandalone(standalone: Standalone): StandaloneValidation
   const warnings: string[] = [];
   validateImage(spec, errors);
   validateStorage(spec, errors, warnings);
-  validateTls(spec, errors, warnings);
-  validateAuth(spec, errors, warnings);
-  validateService(spec, warnings);
+  validateTls(spec, errors);
+  validateAuth(spec, errors);
   validateMemoryAgainstLimit(spec.resources?.limits?.memory, spec.config ?? {}, 1, errors, warnings);
   validateConfigKeys(standalone, errors, warnings);
   return { errors, warnings };

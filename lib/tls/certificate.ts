@@ -7,6 +7,7 @@
 import { isRecord, type K8sObject } from '../k8s/object.js';
 import { parseGoDuration } from '../k8s/duration.js';
 import type { TLSSpec } from '../schemas/shared.js';
+import type { DeploymentShape } from '../features/settings.js';
 import type { TlsTrust } from './settings.js';
 
 /** The cert-manager API of the Certificates we emit. */
@@ -25,6 +26,31 @@ const MIN_DURATION_MS = 3_600_000;
 const MIN_RENEW_BEFORE_MS = 300_000;
 /** cert-manager's default certificate lifetime (90 days). */
 const DEFAULT_DURATION_MS = 2160 * 3_600_000;
+
+/** The TLS mode of a `spec.tls` block: a present block without mode is cert-manager (the CRD default). */
+export function tlsModeOf(tls: TLSSpec | undefined): string {
+  return tls ? tls.mode || 'cert-manager' : 'disabled';
+}
+
+/** Who provides a deployment's TLS Secret: cert-manager through our Certificate, or the tls ExternalSecret. */
+export type TlsSource = 'cert-manager' | 'external-secrets';
+
+/** TLS as a deployment runs it. */
+export interface DeploymentTls {
+  /** cert-manager through our Certificate, or the tls ExternalSecret (then no Certificate is created). */
+  source: TlsSource;
+  trust: TlsTrust;
+}
+
+/**
+ * The TLS of a deployment from its `spec.tls` and its annotations (the trust-all opt-in), or
+ * undefined when TLS is off. The tls ExternalSecret, when enabled, replaces the Certificate as
+ * the source of the Secret: two writers on one Secret would fight.
+ */
+export function deploymentTls(tls: TLSSpec | undefined, annotations: Readonly<Record<string, string>> | undefined): DeploymentTls | undefined {
+  if (tlsModeOf(tls) !== 'cert-manager') return undefined;
+  return { source: tls?.externalSecrets?.enabled ? 'external-secrets' : 'cert-manager', trust: trustFromAnnotations(annotations).trust };
+}
 
 /** The four DNS forms of Service `service`: short, namespaced, `.svc` and fully qualified. */
 export function serviceDnsNames(service: string, namespace: string, clusterDomain: string): string[] {
@@ -70,12 +96,25 @@ export function buildCertificate(input: CertificateInput): K8sObject {
   };
 }
 
+/** Why the usages matter, per deployment shape and trust mode (a standalone has no cluster traffic). */
+const USAGE_REASONS: Readonly<Record<DeploymentShape, { strict: string; trustAll: string }>> = {
+  cluster: {
+    strict: 'the servers present the certificate to clients and, for cluster and backup traffic, to each other as clients',
+    trustAll: 'the servers present the certificate to their clients',
+  },
+  standalone: {
+    strict: 'the server presents the certificate to its clients, and backup clients present it to the server',
+    trustAll: 'the server presents the certificate to its clients',
+  },
+};
+
 /**
  * What would make cert-manager refuse the Certificate, or Neo4j refuse its certificate: lifetime
  * limits, and usages without `server auth` (or, under strict trust, without `client auth`: the
- * cluster and backup policies require client certificates). Syntax is checked elsewhere.
+ * cluster and backup policies require client certificates; a standalone has only the backup
+ * policy). `shape` only words the message. Syntax is checked elsewhere.
  */
-export function certificateErrors(tls: TLSSpec, trust: TlsTrust): string[] {
+export function certificateErrors(tls: TLSSpec, trust: TlsTrust, shape: DeploymentShape = 'cluster'): string[] {
   const errors: string[] = [];
   const duration = tls.duration === undefined ? DEFAULT_DURATION_MS : parseGoDuration(tls.duration);
   const renewBefore = tls.renewBefore === undefined ? undefined : parseGoDuration(tls.renewBefore);
@@ -98,9 +137,7 @@ export function certificateErrors(tls: TLSSpec, trust: TlsTrust): string[] {
     if (missing.length > 0) {
       errors.push(
         `spec.tls.usages must include ${missing.map((u) => JSON.stringify(u)).join(' and ')}: ` +
-          (trust.trustAll
-            ? 'the servers present the certificate to their clients'
-            : 'the servers present the certificate to clients and, for cluster and backup traffic, to each other as clients'),
+          (trust.trustAll ? USAGE_REASONS[shape].trustAll : USAGE_REASONS[shape].strict),
       );
     }
   }
@@ -120,14 +157,16 @@ export function trustFromAnnotations(annotations: Readonly<Record<string, string
 
 /**
  * A warning when the observed Certificate reports Ready=False (issuer missing, request denied…):
- * until cert-manager issues the Secret, the servers cannot start. Undefined otherwise.
+ * until cert-manager issues the Secret, the servers (a standalone's server) cannot start.
+ * Undefined otherwise.
  */
-export function certificateWarning(observed: K8sObject | undefined, secretName: string): string | undefined {
+export function certificateWarning(observed: K8sObject | undefined, secretName: string, shape: DeploymentShape = 'cluster'): string | undefined {
   const conditions = isRecord(observed?.status) ? observed.status.conditions : undefined;
   if (!Array.isArray(conditions)) return undefined;
   const ready = conditions.find((c): c is Record<string, unknown> => isRecord(c) && c.type === 'Ready');
   if (!ready || ready.status !== 'False') return undefined;
   const reason = typeof ready.reason === 'string' && ready.reason ? ` (${ready.reason})` : '';
   const message = typeof ready.message === 'string' && ready.message ? `: ${ready.message}` : '';
-  return `Certificate ${observed!.metadata.name} is not ready${reason}${message}; the servers start once cert-manager has issued Secret ${secretName}`;
+  const servers = shape === 'cluster' ? 'the servers start' : 'the server starts';
+  return `Certificate ${observed!.metadata.name} is not ready${reason}${message}; ${servers} once cert-manager has issued Secret ${secretName}`;
 }

@@ -1,6 +1,7 @@
 /**
  * Neo4j's SSL framework wired to a cert-manager style Secret (`tls.crt`, `tls.key`, `ca.crt`),
- * mounted as one directory. Policies `bolt`, `https`, `cluster` and `backup` share the directory:
+ * mounted as one directory. Policies `bolt`, `https`, `cluster` and `backup` share the directory
+ * (a standalone has no cluster traffic, so no `cluster` policy):
  *
  * - strict trust (the default): the issuing CA (`ca.crt`) is the only trust anchor; the cluster
  *   (6000/7000/7688) and backup (6362) policies require client certificates, so only holders of a
@@ -14,7 +15,7 @@
  * Every key is a documented `dbms.ssl.policy.<scope>.<suffix>` or server setting of 5.26 and calver;
  * `dbms.security.tls_reload_enabled` only from 2025.03, where it exists.
  */
-import type { FeatureSettings } from '../features/settings.js';
+import type { DeploymentShape, FeatureSettings } from '../features/settings.js';
 import { PORTS } from '../neo4j/config.js';
 import { versionAtLeast, type Neo4jVersion } from '../neo4j/version.js';
 
@@ -26,6 +27,11 @@ export const TLS_FILES = { privateKey: 'private.key', publicCertificate: 'public
 export const SSL_SCOPES = ['bolt', 'https', 'cluster', 'backup'] as const;
 /** An SSL policy scope. */
 export type SslScope = (typeof SSL_SCOPES)[number];
+/** The scopes each kind of deployment enables: every scope for a cluster, all but `cluster` for a standalone. */
+export const SHAPE_SSL_SCOPES: Readonly<Record<DeploymentShape, readonly SslScope[]>> = {
+  cluster: SSL_SCOPES,
+  standalone: ['bolt', 'https', 'backup'],
+};
 /** First Neo4j version with live certificate reload (`dbms.security.tls_reload_enabled`). */
 export const TLS_RELOAD_VERSION = '2025.03';
 
@@ -68,23 +74,24 @@ export function sslPolicyEntries(scope: SslScope, trust: TlsTrust): Array<[strin
   return entries;
 }
 
-/** Every key a TLS-enabled server must not take from spec.config. */
-export function ownedTlsKeys(): string[] {
-  return SSL_SCOPES.flatMap((scope) => WIRING_SUFFIXES.map((suffix) => `dbms.ssl.policy.${scope}.${suffix}`));
+/** Every key a TLS-enabled server must not take from spec.config: the wiring of the policies of `scopes`. */
+export function ownedTlsKeys(scopes: readonly SslScope[] = SSL_SCOPES): string[] {
+  return scopes.flatMap((scope) => WIRING_SUFFIXES.map((suffix) => `dbms.ssl.policy.${scope}.${suffix}`));
 }
 
-/** The TLS block of neo4j.conf for a server of `version`. */
-export function tlsSettings(version: Neo4jVersion, trust: TlsTrust): FeatureSettings {
+/** The TLS block of neo4j.conf for a server of `version` in a deployment of `shape` (the policies of {@link SHAPE_SSL_SCOPES}). */
+export function tlsSettings(version: Neo4jVersion, trust: TlsTrust, shape: DeploymentShape = 'cluster'): FeatureSettings {
+  const scopes = SHAPE_SSL_SCOPES[shape];
   return {
     title: `TLS (spec.tls): certificates mounted at ${TLS_MOUNT}, ${trust.trustAll ? 'trust all (annotation)' : 'trust the issuing CA only'}`,
     source: 'spec.tls',
     entries: [
-      ...SSL_SCOPES.flatMap((scope) => sslPolicyEntries(scope, trust)),
+      ...scopes.flatMap((scope) => sslPolicyEntries(scope, trust)),
       ['server.https.enabled', 'true'],
       ['server.https.listen_address', `0.0.0.0:${PORTS.https}`],
       ['server.bolt.tls_level', 'OPTIONAL'],
       ...(versionAtLeast(version, TLS_RELOAD_VERSION) ? [['dbms.security.tls_reload_enabled', 'true'] as [string, string]] : []),
     ],
-    owned: ownedTlsKeys(),
+    owned: ownedTlsKeys(scopes),
   };
 }

@@ -120,6 +120,8 @@ function mentions(text: string, key: string): boolean {
 
 function undocumentedHookKeys(keys: RenderedKeys, version: Neo4jVersion): string[] {
   return keys.keys.flatMap((key) => {
+    // Settings of installed plugins (the Neo4jPlugin block) belong to the plugin, not to these lists.
+    if (isPluginSetting(key)) return [];
     const verdict = checkSetting(key, version);
     return verdict.documented ? [] : [`${key} (written by ${(keys.sources[key] ?? []).join(', ')}): ${verdict.why}`];
   });

@@ -110,8 +110,11 @@ describe('a new cluster', () => {
 
     expect(errorsOf(sim.rounds)).toEqual([]);
     const totals = sim.totals(sim.rounds, { actor: 'metacontroller' });
-    // One status write per phase (Initializing, Forming, Ready); the status always validates.
-    expect(totals).toMatchObject({ creates: 8, updates: 0, deletes: 0, statusUpdates: 3, noopStatusUpdates: 0, rejected: 0 });
+    // One status write per phase (Initializing, Forming, Ready); the status always validates. One
+    // update, once: the StatefulSet's volumeClaimTemplates are returned as the server stored them
+    // (with its defaults) from the second sync on, which refreshes Metacontroller's last-applied
+    // annotation a single time; later syncs write nothing (see the steady-state tests).
+    expect(totals).toMatchObject({ creates: 8, updates: 1, deletes: 0, statusUpdates: 3, noopStatusUpdates: 0, rejected: 0 });
   });
 
   it('writes nothing while it waits for servers (resync every 15 s, no status churn)', async () => {
@@ -122,7 +125,8 @@ describe('a new cluster', () => {
     expect(clusterStatus(sim, id)).toMatchObject({ phase: 'Forming', replicas: { servers: 3, ready: 2 } });
     expect(clusterStatus(sim, id)?.message).toBe('Cluster formation in progress: 2/3 servers ready');
     expect(waiting.map((r) => r.calls.sync)).toEqual([1, 1, 1, 1, 1, 1]); // a resync every 15 s
-    expect(sim.totals(waiting).total).toBe(0);
+    // (The StatefulSet controller's own availableReplicas write after minReadySeconds is not the hook's.)
+    expect(sim.totals(waiting, { actor: 'metacontroller' }).total).toBe(0);
   });
 });
 
@@ -176,7 +180,9 @@ describe('changes to a live cluster', () => {
 
     sim.edit(id.ref, (c) => void ((c.spec as { config?: Record<string, string> }).config = { 'db.transaction.timeout': '60s' }));
     const rounds = await sim.runUntil((s) => isRolledOut(s, id), 40);
-    expect(rounds).toBeLessThanOrEqual(7); // measured: 5
+    // Gated (lib/cluster/upgrade.ts): freeze, then one partition step per server once the previous one
+    // is ready for minReadySeconds.
+    expect(rounds).toBeLessThanOrEqual(16); // measured: 14
 
     const newHash = templateConfigHash(sim, id);
     expect(newHash).not.toBe(oldHash);
@@ -190,19 +196,18 @@ describe('changes to a live cluster', () => {
     const config = sim.get({ kind: 'ConfigMap', namespace: id.namespace, name: 'graph-config' })!;
     expect((config.data as Record<string, string>)['neo4j.conf']).toContain('db.transaction.timeout=60s');
     expect(clusterStatus(sim, id)).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
-    expect(changedChildren(sim.rounds.slice(-rounds).flatMap((r) => r.writes))).toEqual(['update ConfigMap/graph-config', 'update StatefulSet/graph-server']);
+    // The template with partition 3 (frozen), then partitions 2, 1, 0.
+    expect(changedChildren(sim.rounds.slice(-rounds).flatMap((r) => r.writes))).toEqual([
+      'update ConfigMap/graph-config',
+      'update StatefulSet/graph-server',
+      'update StatefulSet/graph-server',
+      'update StatefulSet/graph-server',
+      'update StatefulSet/graph-server',
+    ]);
     expect(errorsOf(sim.rounds)).toEqual([]);
-    // While a server restarts the cluster reports Forming (Ready=False): see the todo below.
-    expect([...phases].sort()).toEqual(['Forming', 'Ready']);
+    // A formed cluster restarting one server at a time stays Ready (Progressing=True, RollingUpdate).
+    expect([...phases].sort()).toEqual(['Ready']);
   });
-
-  // QUESTION for the cluster reconciler: during a rolling restart of a formed cluster (config change,
-  // and soon image upgrades) the status drops to phase Forming, "Cluster formation in progress: 2/3
-  // servers ready", with Ready=False, for the whole roll, although quorum is kept and only one server
-  // is down at a time. Anything gated on the cluster's Ready condition (databases, backups) stops
-  // for the duration. Reporting Ready with Progressing=True/RollingUpdate (and upgradeStatus for
-  // image changes) while a formed cluster rolls would be closer to what happens.
-  it.todo('a formed cluster that rolls its servers one at a time stays Ready with Progressing=True (RollingUpdate)');
 
   it('scaling 3 → 5 adds two servers and never recreates the first three', async () => {
     const { sim } = await readyCluster();

@@ -175,7 +175,7 @@ describe('neo4j-admin database backup argv', () => {
 
 describe('names and destinations', () => {
   it('keeps the operator names when they fit, and shortens them deterministically when not', () => {
-    expect(backupNames('nightly')).toEqual({ job: 'nightly-backup', cronJob: 'nightly-backup-cron', serviceAccount: 'nightly-backup', claim: 'nightly-backup-storage' });
+    expect(backupNames('nightly')).toEqual({ job: 'nightly-backup', cronJob: 'nightly-backup-cron', serviceAccount: 'nightly-backup', claim: 'nightly-backup-storage', tlsConfig: 'nightly-backup-tls' });
     const long = `a-very-long-backup-name-${'x'.repeat(60)}`;
     const names = backupNames(long);
     expect(names.cronJob.length).toBeLessThanOrEqual(MAX_CRONJOB_NAME);

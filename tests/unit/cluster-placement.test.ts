@@ -94,10 +94,14 @@ describe('placement: scheduling rules on the server pods', () => {
 });
 
 describe('placement: zones and the customize hook', () => {
-  const customize = (doc: LooseCluster) => clusterReconciler.customize!(doc as unknown as Cluster);
+  // The Nodes rule only: every cluster also reads its namespace's Neo4jPlugins (tests/unit/plugins.test.ts).
+  const customize = (doc: LooseCluster) => clusterReconciler.customize!(doc as unknown as Cluster).filter((r) => r.resource === 'nodes');
 
-  it('declares Node as the only related type', () => {
-    expect(clusterReconciler.related).toEqual([{ apiVersion: 'v1', kind: 'Node', resource: 'nodes' }]);
+  it('declares Node as a related type (with Neo4jPlugin)', () => {
+    expect(clusterReconciler.related).toEqual([
+      { apiVersion: 'v1', kind: 'Node', resource: 'nodes' },
+      { apiVersion: 'neo4j.neo4j.com/v1alpha1', kind: 'Neo4jPlugin', resource: 'neo4jplugins' },
+    ]);
   });
 
   it('asks for Nodes only when zones matter and the CR lists none', () => {
@@ -115,7 +119,7 @@ describe('placement: zones and the customize hook', () => {
     const app = buildApp({ processMetrics: false });
     const reply = await app.inject({ method: 'POST', url: '/hooks/neo4jenterpriseclusters/customize', payload: { parent: placed({ topologySpread: { enabled: true } }) } });
     expect(reply.statusCode).toBe(200);
-    expect(reply.json()).toEqual({ relatedResources: [{ apiVersion: 'v1', resource: 'nodes', labelSelector: {} }] });
+    expect(reply.json().relatedResources[0]).toEqual({ apiVersion: 'v1', resource: 'nodes', labelSelector: {} });
     await app.close();
   });
 

@@ -126,15 +126,15 @@ describe('StatefulSet', () => {
     expect(s.volumeClaimTemplates![0]!.spec).toMatchObject({ storageClassName: 'standard', resources: { requests: { storage: '10Gi' } } });
   });
 
-  it('follows the retention policy on delete and always keeps PVCs on scale-in', () => {
+  it('follows the retention policy on delete and on scale-in (servers leave only drained: lib/cluster/scale.ts)', () => {
     const policy = (retentionPolicy?: string) =>
       sts(render(cluster({ storage: { className: 's', size: '1Gi', ...(retentionPolicy ? { retentionPolicy } : {}) } })).children).spec!.persistentVolumeClaimRetentionPolicy;
-    expect(policy()).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+    expect(policy()).toEqual({ whenDeleted: 'Delete', whenScaled: 'Delete' });
     expect(policy('Retain')).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   });
 
   it('rolls with RollingUpdate, or OnDelete under the Recreate strategy', () => {
-    expect(sts(render(cluster()).children).spec!.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(sts(render(cluster()).children).spec!.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
     expect(sts(render(cluster({ upgradeStrategy: { strategy: 'Recreate' } })).children).spec!.updateStrategy).toEqual({ type: 'OnDelete' });
   });
 });

@@ -70,7 +70,11 @@ export function deleteAt(root: unknown, path: readonly (string | number)[]): unk
   return root;
 }
 
-/** Applies mutations in order (a path made stale by an earlier one is simply not found). */
+/**
+ * Applies mutations in order (a path made stale by an earlier one is simply not found). The
+ * result is what goes over the wire: a JSON round trip turns array holes into nulls, as a client
+ * would send them, so admission judges what the hook will see.
+ */
 export function applyMutations(spec: unknown, mutations: readonly Mutation[], specSchema: JsonSchema): unknown {
   let out = structuredClone(spec);
   for (const m of mutations) {
@@ -84,7 +88,7 @@ export function applyMutations(spec: unknown, mutations: readonly Mutation[], sp
       out = setAt(out, m.path, m.value, fill);
     }
   }
-  return out;
+  return out === undefined ? undefined : JSON.parse(JSON.stringify(out));
 }
 
 function extremeOf(value: unknown): fc.Arbitrary<unknown> {

@@ -97,8 +97,16 @@ export const HOSTILE_KEYS: readonly string[] = [
 ];
 
 /** Kubernetes-looking names: what most reference fields hold. */
-export const dnsName = (): fc.Arbitrary<string> =>
-  fc.stringMatching(/^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/u).filter((s) => s.length > 0 && s.length <= 63);
+export const dnsName = (): fc.Arbitrary<string> => DNS_NAME;
+const DNS_NAME = fc.stringMatching(/^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/u).filter((s) => s.length > 0 && s.length <= 63);
+
+/** Building a regex arbitrary is costly: one per pattern. */
+const byPattern = new Map<string, fc.Arbitrary<string>>();
+function matching(pattern: string): fc.Arbitrary<string> {
+  let arb = byPattern.get(pattern);
+  if (!arb) byPattern.set(pattern, (arb = fc.stringMatching(new RegExp(pattern, 'u'), { size: 'xsmall' })));
+  return arb;
+}
 
 /** Domain-looking samples for property names whose values follow a grammar (so specs pass validation). */
 const DOMAIN: Record<string, readonly string[]> = {
@@ -156,8 +164,8 @@ function stringArb(schema: JsonSchema, name: string | undefined, options: GenOpt
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
   const fits = (s: string) => maxLength === undefined || s.length <= maxLength || options.wild > 0;
   if (typeof schema.pattern === 'string') {
-    const matching = fc.stringMatching(new RegExp(schema.pattern, 'u'), { size: 'xsmall' }).filter(fits);
-    return options.wild > 0 ? fc.oneof({ weight: 4, arbitrary: matching }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) }) : matching;
+    const matches = matching(schema.pattern).filter(fits);
+    return options.wild > 0 ? fc.oneof({ weight: 4, arbitrary: matches }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) }) : matches;
   }
   if (schema.format === 'date-time') {
     const iso = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d{3}Z$/u, 'Z'));
@@ -185,12 +193,13 @@ function integerArb(schema: JsonSchema, options: GenOptions): fc.Arbitrary<numbe
 
 /** A map key: names, config-looking keys and hostile keys. */
 function keyArb(): fc.Arbitrary<string> {
-  return fc.oneof(
+  return (KEY ??= fc.oneof(
     { weight: 4, arbitrary: dnsName() },
-    { weight: 2, arbitrary: fc.stringMatching(/^[a-z]+(\.[a-z_]+){1,3}$/u, { size: 'xsmall' }) },
+    { weight: 2, arbitrary: matching('^[a-z]+(\\.[a-z_]+){1,3}$') },
     { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_KEYS) },
-  );
+  ));
 }
+let KEY: fc.Arbitrary<string> | undefined;
 
 /** An object built from entries with own data properties only (a `__proto__` key stays a key). */
 export function objectOf(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
@@ -233,6 +242,18 @@ function objectArb(schema: JsonSchema, options: GenOptions, depth: number): fc.A
 
 /** Values for one schema node (`name` is the property holding it, for domain-looking samples). */
 export function arbitraryFor(schema: JsonSchema, options: GenOptions, name?: string, depth = 0): fc.Arbitrary<unknown> {
+  const perNode = cache.get(schema) ?? new Map<string, fc.Arbitrary<unknown>>();
+  cache.set(schema, perNode);
+  const key = `${options.wild}/${options.optional}/${options.maxItems}/${name ?? ''}/${depth}`;
+  let arb = perNode.get(key);
+  if (!arb) perNode.set(key, (arb = build(schema, options, name, depth)));
+  return arb;
+}
+
+/** Arbitraries are pure descriptions: one per schema node, options, name and depth. */
+const cache = new WeakMap<JsonSchema, Map<string, fc.Arbitrary<unknown>>>();
+
+function build(schema: JsonSchema, options: GenOptions, name: string | undefined, depth: number): fc.Arbitrary<unknown> {
   const shaped = shapedArb(schema, options, name, depth);
   if (options.wild === 0) return shaped;
   return fc.oneof({ weight: 100 - options.wild, arbitrary: shaped }, { weight: options.wild, arbitrary: wrongValue() });
@@ -352,4 +373,25 @@ export function minimalValue(schema: JsonSchema, name?: string): unknown {
     default:
       return {};
   }
+}
+
+/** Paths of free-form nodes (`x-kubernetes-preserve-unknown-fields`): the API server checks nothing inside. */
+export function freeFormPaths(schema: JsonSchema, path: Step[] = []): Step[][] {
+  if (schema['x-kubernetes-preserve-unknown-fields'] === true) return [path];
+  const out: Step[][] = [];
+  if (isRecord(schema.properties)) {
+    for (const [key, child] of Object.entries(schema.properties as Record<string, JsonSchema>)) out.push(...freeFormPaths(child, [...path, key]));
+  }
+  if (isRecord(schema.additionalProperties)) out.push(...freeFormPaths(schema.additionalProperties as JsonSchema, [...path, '*']));
+  if (schema.type === 'array' && isRecord(schema.items)) out.push(...freeFormPaths(schema.items as JsonSchema, [...path, '[]']));
+  return out;
+}
+
+/** Every value found at a schema path (`[]` and `*` fan out) inside `value`. */
+export function valuesAt(value: unknown, path: readonly Step[]): unknown[] {
+  if (path.length === 0) return [value];
+  const [step, ...rest] = path;
+  if (step === '[]') return Array.isArray(value) ? value.flatMap((item) => valuesAt(item, rest)) : [];
+  if (step === '*') return isRecord(value) ? Object.values(value).flatMap((item) => valuesAt(item, rest)) : [];
+  return isRecord(value) && Object.hasOwn(value, step!) ? valuesAt(value[step!], rest) : [];
 }
