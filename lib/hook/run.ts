@@ -11,6 +11,12 @@ import { isRecord } from '../k8s/object.js';
 import type { ObservedMap } from '../k8s/observed.js';
 import { ContractViolation, RequestError } from './errors.js';
 import type { Desired, HookRequest, Reconciler } from './reconciler.js';
+import type { KindDefinition } from '../schemas/kind.js';
+import { admit } from '../crd/admission.js';
+import { openApiSchema } from '../crd/generate.js';
+import type { JsonSchema } from '../crd/structural.js';
+import { frozenChildren } from '../k8s/frozen.js';
+import { buildConditions } from '../k8s/conditions.js';
 
 /** The hook response body, keys in their canonical order. */
 export interface SyncResponse {
@@ -95,6 +101,8 @@ function toResponse(reconciler: Reconciler, request: HookRequest, desired: Desir
 export function runSync(reconciler: Reconciler, body: SyncRequestBody, now: Date): SyncResponse {
   const request = toHookRequest(body, now);
   checkParent(reconciler, request.parent);
+  const schemaErrors = admit(schemaOf(reconciler.kind), request.parent as unknown as Record<string, unknown>).errors;
+  if (schemaErrors.length > 0) return toResponse(reconciler, request, refusedBySchema(reconciler, request, schemaErrors));
   if (!request.finalizing) return toResponse(reconciler, request, reconciler.sync(request));
   if (reconciler.finalize) return toResponse(reconciler, request, reconciler.finalize(request));
   // Nothing of ours outlives the parent: children go with it through their owner references.
@@ -105,4 +113,30 @@ export function runSync(reconciler: Reconciler, body: SyncRequestBody, now: Date
 export function runCustomize(reconciler: Reconciler, parent: K8sObject): CustomizeResponse {
   checkParent(reconciler, parent);
   return { relatedResources: reconciler.customize ? reconciler.customize(parent) : [] };
+}
+
+const SCHEMAS = new Map<KindDefinition, JsonSchema>();
+
+function schemaOf(kind: KindDefinition): JsonSchema {
+  let schema = SCHEMAS.get(kind);
+  if (!schema) SCHEMAS.set(kind, (schema = openApiSchema(kind)));
+  return schema;
+}
+
+/**
+ * A parent the API server would never have admitted (it bypassed the CRD schema): every child is
+ * frozen as last applied and the status says why, instead of a reconciler meeting types it does not
+ * expect. The previous status is kept apart from phase, message and conditions; a finalize call is
+ * answered finalized.
+ */
+function refusedBySchema(reconciler: Reconciler, request: HookRequest, errors: string[]): Desired {
+  const message = `spec does not match the ${reconciler.kind.kind} CRD schema: ${errors.slice(0, 10).join('; ')}`;
+  const previous = isRecord(request.parent.status) ? request.parent.status : {};
+  const conditions = buildConditions([{ type: 'Ready', status: 'False', reason: 'InvalidSpec', message }], previous, request.parent.metadata.generation, request.now);
+  return {
+    status: { ...previous, phase: 'Failed', message, conditions },
+    children: frozenChildren(request, reconciler.children),
+    // Nothing can be cleaned up from a spec that cannot be read; never block the deletion on it.
+    ...(request.finalizing ? { finalized: true } : {}),
+  };
 }

@@ -9,7 +9,8 @@
  * - the resident set (VmRSS of the service, from /proc) grows by less than --max-rss-growth MiB
  *   (default 64) between the end of a warm-up and the end of the run;
  * - afterwards, every input still gets the same status code and the same children it got before
- *   the load (no state leaks between calls);
+ *   the load (no state leaks between calls; a 429 is retried after Retry-After here, as
+ *   Metacontroller would);
  * - the service shuts down cleanly on SIGTERM.
  * Prints a Markdown summary; exits 1 on any failure.
  */
@@ -105,7 +106,13 @@ interface Answer {
 }
 
 async function call(url: string, input: Input): Promise<Answer> {
-  const reply = await fetch(`${url}${input.path}`, { method: 'POST', headers: input.headers, body: input.body });
+  let reply = await fetch(`${url}${input.path}`, { method: 'POST', headers: input.headers, body: input.body });
+  // A shed call (429) is retried after Retry-After, as Metacontroller does.
+  for (let attempt = 0; reply.status === 429 && attempt < 5; attempt++) {
+    await reply.arrayBuffer();
+    await new Promise((r) => setTimeout(r, Number(reply.headers.get('retry-after') ?? 1) * 1000));
+    reply = await fetch(`${url}${input.path}`, { method: 'POST', headers: input.headers, body: input.body });
+  }
   const text = await reply.text();
   let children: string | undefined;
   try {
@@ -248,7 +255,9 @@ async function main(): Promise<number> {
     if (failures > 0) problems.push(`${failures} calls failed (non-2xx other than 304, connection errors or timeouts)`);
     if (growth >= MAX_RSS_GROWTH_MIB) problems.push(`RSS grew by ${mib(growth)} MiB (bound ${MAX_RSS_GROWTH_MIB} MiB)`);
 
-    // After the load: the same answers (children; status holds timestamps of the wall clock).
+    // After the load (and a moment to settle): the same answers (children; the status holds
+    // timestamps of the wall clock).
+    await new Promise((r) => setTimeout(r, 2000));
     let changed = 0;
     for (const input of mix) {
       const after = await call(url, input);

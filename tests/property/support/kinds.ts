@@ -28,6 +28,7 @@ export const REJECTED_PHASES: ReadonlySet<string> = new Set(['Failed', 'Validati
 
 /** The hooks every kind serves. */
 export const HOOKS = ['sync', 'finalize', 'customize'] as const;
+/** One of the hooks. */
 export type Hook = (typeof HOOKS)[number];
 
 /** One fixture case as the hook would receive it. */
@@ -74,7 +75,8 @@ export function kindContexts(): KindContext[] {
       }
     }
     const liveBases = bases.filter((b) => !b.finalizing && !rejected(b.response) && b.response.children.length > 0);
-    return { reconciler, plural: reconciler.kind.plural, schema, specSchema: schema.properties && isRecord((schema.properties as Record<string, unknown>).spec) ? ((schema.properties as Record<string, JsonSchema>).spec as JsonSchema) : {}, bases, liveBases };
+    const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
+    return { reconciler, plural: reconciler.kind.plural, schema, specSchema: properties.spec ?? {}, bases, liveBases };
   });
 }
 
@@ -82,7 +84,7 @@ export function kindContexts(): KindContext[] {
  * Fields the CRD leaves looser than the child field they are copied into, so the API server
  * admits a spec whose child it will then refuse on apply (Metacontroller retries, the parent's
  * status says nothing). Known gaps, reproduced by `it.fails` tests in http.test.ts; the
- * properties do not hold such specs to "every child is schema-valid".
+ * properties do not hold such specs to "every child is schema-valid" (hasUncheckedEdits).
  */
 export const UNCHECKED_PASS_THROUGH: readonly { path: Step[]; allowed: readonly string[] }[] = [
   { path: ['tolerations', '[]', 'operator'], allowed: ['Exists', 'Equal'] },
@@ -114,8 +116,8 @@ export function withSpec(base: Base, spec: unknown): K8sObject {
 }
 
 /**
- * The state after `base` was applied: its children observed exactly as applied (server fields,
- * last-applied annotation), its related objects unchanged, its status written back.
+ * The objects observed after `base` was applied: its children exactly as applied (server fields,
+ * last-applied annotation) and its related objects unchanged (callers write the status back).
  */
 export function liveObjects(ctx: KindContext, base: Base): K8sObject[] {
   const childTypes = new Set(ctx.reconciler.children.map((c) => typeKey(c.kind, c.apiVersion)));

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { isRecord } from '../../../lib/k8s/object.js';
 import type { JsonSchema } from '../../../lib/crd/structural.js';
 
+/** A schema node as plain data (re-exported for the property files). */
 export type { JsonSchema };
 
 /** How to generate. */
