@@ -101,7 +101,9 @@ function toResponse(reconciler: Reconciler, request: HookRequest, desired: Desir
 export function runSync(reconciler: Reconciler, body: SyncRequestBody, now: Date): SyncResponse {
   const request = toHookRequest(body, now);
   checkParent(reconciler, request.parent);
-  const schemaErrors = admit(schemaOf(reconciler.kind), request.parent as unknown as Record<string, unknown>).errors;
+  // Only the spec: a status written by another version must not make a valid spec fail.
+  const { status: _status, ...withoutStatus } = request.parent;
+  const schemaErrors = admit(schemaOf(reconciler.kind), withoutStatus as unknown as Record<string, unknown>).errors;
   if (schemaErrors.length > 0) return toResponse(reconciler, request, refusedBySchema(reconciler, request, schemaErrors));
   if (!request.finalizing) return toResponse(reconciler, request, reconciler.sync(request));
   if (reconciler.finalize) return toResponse(reconciler, request, reconciler.finalize(request));
