@@ -31,6 +31,7 @@
  * goes (`persistentVolumeClaimRetentionPolicy.whenDeleted: Retain`): backups outlive the cluster
  * CR and a removed `spec.backups`; re-adding it reuses `backup-storage-<c>-backup-0`.
  */
+import { neo4jPodSecurityContext } from '../neo4j/pod.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Container, EnvVar, PodSpec, Service, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { ClusterSpec } from '../schemas/cluster.js';
@@ -395,14 +396,7 @@ function agentPod(agent: AgentModel): PodSpec {
   return {
     ...(agent.access.serviceAccountName ? { serviceAccountName: agent.access.serviceAccountName } : { automountServiceAccountToken: false }),
     enableServiceLinks: false,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      fsGroup: NEO4J_UID,
-      fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: neo4jPodSecurityContext(),
     ...(spec.image.pullSecrets?.length ? { imagePullSecrets: spec.image.pullSecrets.map((name) => ({ name })) } : {}),
     // The servers' node constraints: nodes reserved (tainted) for Neo4j must take the agent too.
     ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),

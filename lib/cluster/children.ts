@@ -2,6 +2,7 @@
  * One builder per child of a Neo4jEnterpriseCluster. Each returns only the fields we own, from
  * the cluster model, so the same model always gives the same objects.
  */
+import { neo4jPodSecurityContext } from '../neo4j/pod.js';
 import type { ConfigMap, Service, ServiceAccount, ServicePort, Container, EnvVar, PodSpec, Volume } from 'kubernetes-types/core/v1.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
@@ -177,14 +178,7 @@ function podSpec(model: ClusterModel): PodSpec {
     automountServiceAccountToken: false,
     // Neo4j flushes on shutdown; give it time rather than corrupting a store.
     terminationGracePeriodSeconds: 300,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      fsGroup: NEO4J_UID,
-      fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: neo4jPodSecurityContext(),
     ...(spec.image.pullSecrets?.length ? { imagePullSecrets: spec.image.pullSecrets.map((name) => ({ name })) } : {}),
     ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),
     ...(spec.tolerations?.length ? { tolerations: structuredClone(spec.tolerations) as PodSpec['tolerations'] } : {}),

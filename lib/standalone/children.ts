@@ -3,6 +3,7 @@
  * the standalone model, so the same model always gives the same objects. The pod follows the
  * cluster's conventions (startup and health scripts from the ConfigMap, secure pod, probes).
  */
+import { neo4jPodSecurityContext } from '../neo4j/pod.js';
 import type { ConfigMap, Container, EnvVar, PodSpec, Service, ServicePort, Volume } from 'kubernetes-types/core/v1.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { K8sObject } from '../k8s/object.js';
@@ -134,14 +135,7 @@ function podSpec(model: StandaloneModel): PodSpec {
     automountServiceAccountToken: false,
     // Neo4j flushes on shutdown; give it time rather than corrupting the store.
     terminationGracePeriodSeconds: 300,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      fsGroup: NEO4J_UID,
-      fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: neo4jPodSecurityContext(),
     ...(spec.image.pullSecrets?.length ? { imagePullSecrets: spec.image.pullSecrets.map((name) => ({ name })) } : {}),
     ...(spec.nodeSelector ? { nodeSelector: { ...spec.nodeSelector } } : {}),
     ...(spec.tolerations?.length ? { tolerations: structuredClone(spec.tolerations) as PodSpec['tolerations'] } : {}),
