@@ -11,8 +11,8 @@ import { lastApplied } from '../k8s/frozen.js';
 /** The observed server StatefulSet, read defensively (any field may be missing). */
 export interface ServerSetObservation {
   object: K8sObject;
-  /** The StatefulSet as we last applied it (immutable fields are kept from here). */
-  applied: StatefulSet;
+  /** The StatefulSet as we last applied it, parsed on first use (most syncs never need it). */
+  readonly applied: StatefulSet;
   replicas: number;
   readyReplicas: number;
   updatedReplicas: number;
@@ -52,9 +52,12 @@ export function observeServerSet(children: ObservedMap, name: string, namespace:
   const onDelete = sts.spec?.updateStrategy?.type === 'OnDelete';
   const sameRevision = onDelete || !status.updateRevision || !status.currentRevision || status.updateRevision === status.currentRevision;
   const readyReplicas = count(status.readyReplicas);
+  let applied: StatefulSet | undefined;
   return {
     object,
-    applied: lastApplied(object) as unknown as StatefulSet,
+    get applied() {
+      return (applied ??= lastApplied(object) as unknown as StatefulSet);
+    },
     replicas,
     readyReplicas,
     updatedReplicas,
@@ -66,6 +69,19 @@ export function observeServerSet(children: ObservedMap, name: string, namespace:
     rolledOut: caughtUp && updatedReplicas >= replicas && sameRevision,
     image: sts.spec?.template?.spec?.containers?.find((c) => c.name === 'neo4j')?.image,
   };
+}
+
+/**
+ * Whether `desired` restarts the servers: its configuration hash (the pod template annotation
+ * `annotation`) or its Neo4j image differs from the observed StatefulSet's.
+ */
+export function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined, annotation: string): boolean {
+  if (!observed) return false;
+  const current = (observed.object as unknown as StatefulSet).spec?.template;
+  return (
+    current?.metadata?.annotations?.[annotation] !== desired.spec?.template.metadata?.annotations?.[annotation] ||
+    observed.image !== desired.spec?.template.spec?.containers[0]?.image
+  );
 }
 
 /** The tag of an image reference (`repo:tag`, ignoring a digest), or undefined. */

@@ -24,7 +24,7 @@ import { featureChildren, featureFindings } from './features.js';
 import { backupAgentChildren, backupAgentFindings } from './backup-agent.js';
 import { clusterModel, type Cluster } from './model.js';
 import { clusterNameError, clusterNames } from './names.js';
-import { observeServerSet, type ServerSetObservation } from './observation.js';
+import { observeServerSet, podTemplateChanged, type ServerSetObservation } from './observation.js';
 import { committedDrain, observeDrainJobs, planScale } from './scale.js';
 import { clusterStatus } from './status.js';
 import { planRollout, upgradePathError, withRollout } from './upgrade.js';
@@ -62,15 +62,6 @@ function keepImmutable(desired: StatefulSet & K8sObject, observed: ServerSetObse
     );
   }
   return statefulSet;
-}
-
-function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined): boolean {
-  if (!observed) return false;
-  const current = observed.applied.spec?.template;
-  return (
-    current?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] !== desired.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] ||
-    observed.image !== desired.spec?.template.spec?.containers[0]?.image
-  );
 }
 
 function syncCluster(request: HookRequest<Cluster>): Desired {
@@ -122,7 +113,7 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
     ...scale.jobs,
   ];
   const lifecycle = { ...(rollout.report ? { rollout: rollout.report } : {}), ...(scale.condition ? { scalingDown: scale.condition } : {}), settling: scale.settling };
-  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed), lifecycle });
+  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed, CONFIG_HASH_ANNOTATION), lifecycle });
   return { status: { ...status, ...observedPluginStatus(observed?.object) }, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
 

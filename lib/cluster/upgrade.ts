@@ -51,12 +51,39 @@ export const DEFAULT_UPGRADE_TIMEOUT = '30m';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 
-/** JSON with sorted keys (undefined members dropped, as JSON.stringify does), so equal objects hash equally. */
+/**
+ * JSON with sorted keys (undefined members dropped, as JSON.stringify does), so equal objects hash
+ * equally. The output must never change for the same input: it names the template every running
+ * cluster was rolled to, and a different hash would restart every server.
+ *
+ * Fast path: a copy with every object's keys inserted in sorted order, written by the native
+ * serializer. Engines enumerate integer-like keys first, in numeric order, and `__proto__` cannot be
+ * inserted as a plain key, so a value holding a key that starts with a digit, or `__proto__`, is
+ * written out by hand instead.
+ */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  let unsortable = false;
+  const sorted = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(sorted);
+    if (!isRecord(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(node).sort()) {
+      const first = key.charCodeAt(0);
+      if ((first >= 0x30 && first <= 0x39) || key === '__proto__') unsortable = true;
+      else out[key] = sorted(node[key]);
+    }
+    return out;
+  };
+  const copy = sorted(value);
+  return unsortable ? handWrittenJson(value) : (JSON.stringify(copy) ?? 'null');
+}
+
+/** {@link canonicalJson} by hand, one member at a time. */
+function handWrittenJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : handWrittenJson(v))).join(',')}]`;
   if (isRecord(value)) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${handWrittenJson(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

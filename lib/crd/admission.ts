@@ -21,6 +21,16 @@ export interface Admission {
 interface Walk {
   errors: string[];
   pruned: string[];
+  /** Validate only: build no copy and apply no defaults (the hook's per-call check). */
+  checkOnly: boolean;
+}
+
+const PATTERNS = new Map<string, RegExp>();
+
+function compiled(pattern: string): RegExp {
+  let regex = PATTERNS.get(pattern);
+  if (!regex) PATTERNS.set(pattern, (regex = new RegExp(pattern, 'u')));
+  return regex;
 }
 
 function typeOf(value: unknown): string {
@@ -51,7 +61,7 @@ function checkScalar(schema: JsonSchema, value: unknown, path: string, walk: Wal
   if (typeof value === 'string') {
     if (typeof schema.minLength === 'number' && value.length < schema.minLength) fail(`should be at least ${schema.minLength} chars long`);
     if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) fail(`may not be longer than ${schema.maxLength}`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) fail(`should match '${schema.pattern}'`);
+    if (typeof schema.pattern === 'string' && !compiled(schema.pattern).test(value)) fail(`should match '${schema.pattern}'`);
   }
 }
 
@@ -69,7 +79,12 @@ function admitNode(schema: JsonSchema, value: unknown, path: string, walk: Walk)
       walk.errors.push(`${path}: Too many: ${value.length}: must have at most ${schema.maxItems} items`);
     }
     const items = isRecord(schema.items) ? schema.items : undefined;
-    return items ? value.map((item, i) => admitNode(items, item, `${path}[${i}]`, walk)) : value;
+    if (!items) return value;
+    if (walk.checkOnly) {
+      value.forEach((item, i) => admitNode(items, item, `${path}[${i}]`, walk));
+      return value;
+    }
+    return value.map((item, i) => admitNode(items, item, `${path}[${i}]`, walk));
   }
   if (isRecord(value)) return admitObject(schema, value, path, walk);
   checkScalar(schema, value, path, walk);
@@ -80,22 +95,28 @@ function admitObject(schema: JsonSchema, value: Record<string, unknown>, path: s
   const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : undefined;
   const additional = isRecord(schema.additionalProperties) ? (schema.additionalProperties as JsonSchema) : undefined;
   const keepUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
-  const out: Record<string, unknown> = {};
+  // Checking only, the input stands in for the copy: a null it holds counts as absent below.
+  const out: Record<string, unknown> = walk.checkOnly ? value : {};
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
     const childSchema = properties?.[key] ?? additional;
     if (child === null && !(childSchema?.nullable === true)) continue;
-    if (childSchema) out[key] = admitNode(childSchema, child, childPath, walk);
-    else if (keepUnknown) out[key] = child;
-    else walk.pruned.push(childPath);
+    if (childSchema) {
+      const admitted = admitNode(childSchema, child, childPath, walk);
+      if (!walk.checkOnly) out[key] = admitted;
+    } else if (keepUnknown) {
+      if (!walk.checkOnly) out[key] = child;
+    } else walk.pruned.push(childPath);
   }
+  const present = (key: string) => out[key] !== undefined && (out[key] !== null || properties?.[key]?.nullable === true);
   for (const [key, childSchema] of Object.entries(properties ?? {})) {
-    if (out[key] === undefined && childSchema.default !== undefined) {
+    if (!walk.checkOnly && !present(key) && childSchema.default !== undefined) {
       out[key] = admitNode(childSchema, cloneDeep(childSchema.default), path ? `${path}.${key}` : key, walk);
     }
   }
   for (const key of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-    if (out[key] === undefined) walk.errors.push(`${path ? `${path}.${key}` : key}: Required value`);
+    const defaulted = walk.checkOnly && properties?.[key]?.default !== undefined;
+    if (!present(key) && !defaulted) walk.errors.push(`${path ? `${path}.${key}` : key}: Required value`);
   }
   return out;
 }
@@ -105,8 +126,20 @@ function admitObject(schema: JsonSchema, value: Record<string, unknown>, path: s
  * as is (the API server validates it separately).
  */
 export function admit(openApiSchema: JsonSchema, object: Record<string, unknown>): Admission {
-  const walk: Walk = { errors: [], pruned: [] };
+  const walk: Walk = { errors: [], pruned: [], checkOnly: false };
   const { metadata, ...rest } = object;
   const { apiVersion, kind, ...admitted } = admitObject(openApiSchema, rest, '', walk);
   return { object: { apiVersion, kind, metadata: cloneDeep(metadata), ...admitted }, errors: walk.errors, pruned: walk.pruned };
+}
+
+/**
+ * The errors {@link admit} would report for `object`, without copying or defaulting it: what the
+ * hook checks on every call. A required field with a schema default is never missing (the API
+ * server would have defaulted it).
+ */
+export function admissionErrors(openApiSchema: JsonSchema, object: Record<string, unknown>): string[] {
+  const walk: Walk = { errors: [], pruned: [], checkOnly: true };
+  const { metadata: _metadata, ...rest } = object;
+  admitObject(openApiSchema, rest, '', walk);
+  return walk.errors;
 }

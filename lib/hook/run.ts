@@ -12,7 +12,7 @@ import type { ObservedMap } from '../k8s/observed.js';
 import { ContractViolation, RequestError } from './errors.js';
 import type { Desired, HookRequest, Reconciler } from './reconciler.js';
 import type { KindDefinition } from '../schemas/kind.js';
-import { admit } from '../crd/admission.js';
+import { admissionErrors } from '../crd/admission.js';
 import { openApiSchema } from '../crd/generate.js';
 import type { JsonSchema } from '../crd/structural.js';
 import { frozenChildren } from '../k8s/frozen.js';
@@ -103,7 +103,7 @@ export function runSync(reconciler: Reconciler, body: SyncRequestBody, now: Date
   checkParent(reconciler, request.parent);
   // Only the spec: a status written by another version must not make a valid spec fail.
   const { status: _status, ...withoutStatus } = request.parent;
-  const schemaErrors = admit(schemaOf(reconciler.kind), withoutStatus as unknown as Record<string, unknown>).errors;
+  const schemaErrors = admissionErrors(schemaOf(reconciler.kind), withoutStatus as unknown as Record<string, unknown>);
   if (schemaErrors.length > 0) return toResponse(reconciler, request, refusedBySchema(reconciler, request, schemaErrors));
   if (!request.finalizing) return toResponse(reconciler, request, reconciler.sync(request));
   if (reconciler.finalize) return toResponse(reconciler, request, reconciler.finalize(request));

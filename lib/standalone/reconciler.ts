@@ -7,16 +7,15 @@
  * Ingress, and the metrics Service, ServiceMonitor and PrometheusRule. The Neo4jPlugins naming the
  * standalone (read through customize) are merged into its pod (lib/plugins).
  */
-import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
-import { isEqual } from 'lodash-es';
 import { standaloneKind } from '../schemas/standalone.js';
 import type { ChildResource, Desired, HookRequest, Reconciler } from '../hook/reconciler.js';
 import type { K8sObject } from '../k8s/object.js';
 import { frozenChildren } from '../k8s/frozen.js';
+import { keepImmutableFields } from '../k8s/statefulset.js';
 import { checkUpgradePath, parseNeo4jVersion } from '../neo4j/version.js';
 import { CONFIG_HASH_ANNOTATION } from '../cluster/children.js';
-import { imageTag, observeServerSet, type ServerSetObservation } from '../cluster/observation.js';
+import { imageTag, observeServerSet, podTemplateChanged, type ServerSetObservation } from '../cluster/observation.js';
 import { buildConfigMap, buildServices, buildStatefulSet } from './children.js';
 import { standaloneFeatureChildren, standaloneFeatureFindings } from './features.js';
 import { standaloneModel, tlsServed, type Standalone } from './model.js';
@@ -46,46 +45,20 @@ function upgradeError(observed: ServerSetObservation | undefined, tag: string): 
   return path.allowed ? undefined : `image tag change from ${running} to ${tag} refused: ${path.reason}`;
 }
 
-/** What decides a data volume: its name, class, size and access modes (server defaults aside). */
-function claimEssentials(claims: readonly PersistentVolumeClaim[] | undefined) {
-  return (claims ?? []).map((c) => ({
-    name: c.metadata?.name,
-    storageClassName: c.spec?.storageClassName,
-    storage: c.spec?.resources?.requests?.storage,
-    accessModes: c.spec?.accessModes,
-  }));
-}
-
 /**
  * The StatefulSet with the fields the API server will not change (selector, serviceName,
- * volumeClaimTemplates) taken from the existing object (an operator-made one has no serviceName);
- * a requested volume change becomes a warning.
+ * volumeClaimTemplates) as the server holds them (an operator-made one has no serviceName); a
+ * requested volume change becomes a warning.
  */
 function keepImmutable(desired: StatefulSet & K8sObject, observed: ServerSetObservation | undefined, warnings: string[]): StatefulSet & K8sObject {
-  const applied = observed?.applied.spec;
-  if (!applied || !desired.spec) return desired;
-  const kept = { ...desired.spec };
-  if (applied.selector) kept.selector = applied.selector;
-  if (applied.serviceName !== undefined) kept.serviceName = applied.serviceName;
-  if (applied.volumeClaimTemplates) {
-    if (!isEqual(claimEssentials(applied.volumeClaimTemplates), claimEssentials(desired.spec.volumeClaimTemplates))) {
-      const claim = `${applied.volumeClaimTemplates[0]?.metadata?.name ?? 'neo4j-data'}-${desired.metadata.name}-0`;
-      warnings.push(
-        `spec.storage and spec.persistence.accessModes changes cannot be applied to StatefulSet ${desired.metadata.name}: its volumeClaimTemplates are immutable, so the server keeps its existing volume (expand PVC ${claim} directly if the StorageClass allows it)`,
-      );
-    }
-    kept.volumeClaimTemplates = applied.volumeClaimTemplates;
+  const { statefulSet, refused } = keepImmutableFields(desired, observed?.object);
+  if (refused.includes('volumeClaimTemplates')) {
+    const claim = `${statefulSet.spec?.volumeClaimTemplates?.[0]?.metadata?.name ?? 'neo4j-data'}-${desired.metadata.name}-0`;
+    warnings.push(
+      `spec.storage and spec.persistence.accessModes changes cannot be applied to StatefulSet ${desired.metadata.name}: its volumeClaimTemplates are immutable, so the server keeps its existing volume (expand PVC ${claim} directly if the StorageClass allows it)`,
+    );
   }
-  return { ...desired, spec: kept };
-}
-
-function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined): boolean {
-  if (!observed) return false;
-  const current = observed.applied.spec?.template;
-  return (
-    current?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] !== desired.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] ||
-    observed.image !== desired.spec?.template.spec?.containers[0]?.image
-  );
+  return statefulSet;
 }
 
 function syncStandalone(request: HookRequest<Standalone>): Desired {
@@ -114,7 +87,7 @@ function syncStandalone(request: HookRequest<Standalone>): Desired {
   const model = standaloneModel(standalone, plugins?.set);
   const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
   const children = [buildConfigMap(model), ...buildServices(model), statefulSet, ...standaloneFeatureChildren(model)];
-  const rolling = podTemplateChanged(statefulSet, observed);
+  const rolling = podTemplateChanged(statefulSet, observed, CONFIG_HASH_ANNOTATION);
   const { status, resyncAfterSeconds } = standaloneStatus({ request, names, observed, warnings, errors, rolling, tls });
   return { status: { ...status, ...observedPluginStatus(observed?.object) }, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../lib/k8s/hash.js';
 
-/** Reference FNV-1a 64 with BigInt, to check the 32-bit arithmetic. */
+/** Reference FNV-1a 64 with BigInt, to check the limb arithmetic. */
 function reference(text: string): string {
   let hash = 0xcbf29ce484222325n;
   for (let i = 0; i < text.length; i++) {
