@@ -92,7 +92,7 @@ export function clusterModel(cluster: Cluster, plugins?: PluginSet): ClusterMode
     'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }) + renderFeatureSections(features.settings, userConfig) + pluginConf(plugins, userConfig),
     'startup.sh': renderStartupScript({ headlessFqdn }),
     'health.sh': renderHealthScript(),
-    'initial.conf': renderInitialConf(systemPrimaries),
+    'initial.conf': renderInitialConf(systemPrimaries, userConfig),
     'server-roles': renderServerRoles(spec.topology.serverModeConstraint ?? 'NONE', spec.topology.serverRoles ?? []),
   };
   return {

@@ -261,8 +261,15 @@ export function renderStandaloneConf(input: StandaloneConfInput): string {
   );
 }
 
-/** Settings Neo4j reads only when a cluster first forms or a server is first enabled. */
-export function renderInitialConf(systemPrimaries: number): string {
+/** Setting that enables servers joining a formed cluster, so a scale-out's servers can host databases. */
+export const AUTO_ENABLE_FREE_SERVERS = 'initial.dbms.automatically_enable_free_servers';
+
+/**
+ * Settings Neo4j reads only when a cluster first forms or a server is first enabled. Servers added
+ * later join as `Free` and host nothing until enabled, so they are enabled automatically unless
+ * `spec.config` sets {@link AUTO_ENABLE_FREE_SERVERS} itself (its value then stands in neo4j.conf).
+ */
+export function renderInitialConf(systemPrimaries: number, userConfig: Readonly<Record<string, string>> = {}): string {
   const majority = Math.floor(systemPrimaries / 2) + 1;
   const defaultPrimaries = systemPrimaries >= 3 ? 3 : 1;
   return [
@@ -270,6 +277,7 @@ export function renderInitialConf(systemPrimaries: number): string {
     `# Formation needs a majority of the ${systemPrimaries} system primaries, so two groups can never both form.`,
     `dbms.cluster.minimum_initial_system_primaries_count=${majority}`,
     `initial.dbms.default_primaries_count=${defaultPrimaries}`,
+    ...(Object.hasOwn(userConfig, AUTO_ENABLE_FREE_SERVERS) ? [] : ['# Servers added by a scale-out are enabled as they join, so they can host databases.', `${AUTO_ENABLE_FREE_SERVERS}=true`]),
     '',
   ].join('\n');
 }

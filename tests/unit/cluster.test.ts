@@ -246,6 +246,21 @@ describe('neo4j.conf per version line', () => {
     expect(initial(5, [{ serverIndex: 4, modeConstraint: 'SECONDARY' }, { serverIndex: 3, modeConstraint: 'SECONDARY' }])).toContain('dbms.cluster.minimum_initial_system_primaries_count=2');
   });
 
+  it('enables servers a scale-out adds (they would join as Free and host nothing), without restarting running ones', () => {
+    const files = (config?: Record<string, string>) => conf(render(cluster({ topology: { servers: 3 }, ...(config ? { config } : {}) })).children);
+    const hash = (config?: Record<string, string>) => (render(cluster({ topology: { servers: 3 }, ...(config ? { config } : {}) })).children.find((c) => c.kind === 'StatefulSet') as any).spec.template.metadata.annotations['neo4j.neo4j.com/config-hash'];
+    expect(files()['initial.conf']).toContain('\ninitial.dbms.automatically_enable_free_servers=true\n');
+    expect(files()['neo4j.conf']).not.toContain('automatically_enable_free_servers');
+    // The user's own value wins, in neo4j.conf, and is written once.
+    const manual = files({ 'initial.dbms.automatically_enable_free_servers': 'false' });
+    expect(manual['initial.conf']).not.toContain('automatically_enable_free_servers');
+    expect(manual['neo4j.conf']).toContain('\ninitial.dbms.automatically_enable_free_servers=false');
+    // initial.conf is outside the configuration hash: adding the setting restarts no server.
+    expect(hash()).toBeDefined();
+    expect(conf(render(cluster({ topology: { servers: 5 } })).children)['initial.conf']).not.toBe(files()['initial.conf']);
+    expect(hash()).toBe((render(cluster({ topology: { servers: 5 } })).children.find((c) => c.kind === 'StatefulSet') as any).spec.template.metadata.annotations['neo4j.neo4j.com/config-hash']);
+  });
+
   it('writes server roles for startup.sh: hints by index, the cluster-wide constraint as default', () => {
     const roles = conf(render(cluster({ topology: { servers: 3, serverModeConstraint: 'PRIMARY', serverRoles: [{ serverIndex: 2, modeConstraint: 'SECONDARY' }] } })).children)['server-roles'];
     expect(roles).toBe('2 SECONDARY\n* PRIMARY\n');
