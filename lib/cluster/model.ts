@@ -9,7 +9,7 @@ import { contentHash } from '../k8s/hash.js';
 import { canonicalResources, parseMemoryBytes } from '../k8s/quantity.js';
 import { computeMemory } from '../neo4j/memory.js';
 import { renderClusterConf, renderInitialConf } from '../neo4j/config.js';
-import { renderHealthScript, renderServerRoles, renderStartupScript } from '../neo4j/scripts.js';
+import { httpConnectorEnabled, renderHealthScript, renderServerRoles, renderStartupScript } from '../neo4j/scripts.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
 import { renderFeatureSections } from '../features/settings.js';
 import { clusterFeatures, type ClusterFeatures } from './features.js';
@@ -91,7 +91,7 @@ export function clusterModel(cluster: Cluster, plugins?: PluginSet): ClusterMode
     // The features' blocks follow the base file; spec.config keys replace the features' own values.
     'neo4j.conf': renderClusterConf({ version: parsed.version, headlessFqdn, memory, userConfig }) + renderFeatureSections(features.settings, userConfig) + pluginConf(plugins, userConfig),
     'startup.sh': renderStartupScript({ headlessFqdn }),
-    'health.sh': renderHealthScript(),
+    'health.sh': renderHealthScript({ http: httpConnectorEnabled(userConfig) }),
     'initial.conf': renderInitialConf(systemPrimaries, userConfig),
     'server-roles': renderServerRoles(spec.topology.serverModeConstraint ?? 'NONE', spec.topology.serverRoles ?? []),
   };

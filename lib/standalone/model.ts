@@ -10,7 +10,7 @@ import { canonicalResources, parseMemoryBytes } from '../k8s/quantity.js';
 import { DEFAULT_RESOURCES } from '../cluster/model.js';
 import { computeMemory } from '../neo4j/memory.js';
 import { ownedKeyClass, renderStandaloneConf, standaloneNetworkEntries, storageEntries } from '../neo4j/config.js';
-import { renderHealthScript } from '../neo4j/scripts.js';
+import { httpConnectorEnabled, renderHealthScript } from '../neo4j/scripts.js';
 import { renderFeatureSections, type FeatureSettings } from '../features/settings.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
 import { tlsModeOf } from '../tls/certificate.js';
@@ -128,7 +128,7 @@ export function standaloneModel(standalone: Standalone, plugins?: PluginSet): St
       renderFeatureSections(features, userConfig) +
       pluginConf(plugins, userConfig),
     'startup.sh': renderStandaloneStartupScript(),
-    'health.sh': renderHealthScript(),
+    'health.sh': renderHealthScript({ http: httpConnectorEnabled(userConfig) }),
   };
   return {
     standalone,

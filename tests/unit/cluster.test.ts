@@ -261,6 +261,17 @@ describe('neo4j.conf per version line', () => {
     expect(hash()).toBe((render(cluster({ topology: { servers: 5 } })).children.find((c) => c.kind === 'StatefulSet') as any).spec.template.metadata.annotations['neo4j.neo4j.com/config-hash']);
   });
 
+  it('health.sh requires HTTP only while the HTTP connector is on (server.http.enabled=false would leave every server unready)', () => {
+    const health = (config?: Record<string, string>) => conf(render(cluster(config ? { config } : {})).children)['health.sh']!;
+    expect(health()).toContain('http://127.0.0.1:7474/');
+    expect(health({ 'server.http.enabled': 'true' })).toBe(health());
+    for (const off of ['false', ' FALSE ']) {
+      const text = health({ 'server.http.enabled': off });
+      expect(text).toContain('/dev/tcp/127.0.0.1/7687');
+      expect(text).not.toContain('7474');
+    }
+  });
+
   it('writes server roles for startup.sh: hints by index, the cluster-wide constraint as default', () => {
     const roles = conf(render(cluster({ topology: { servers: 3, serverModeConstraint: 'PRIMARY', serverRoles: [{ serverIndex: 2, modeConstraint: 'SECONDARY' }] } })).children)['server-roles'];
     expect(roles).toBe('2 SECONDARY\n* PRIMARY\n');
