@@ -22,9 +22,11 @@ export const LIST_SETTINGS = {
 /** One of {@link LIST_SETTINGS}' keys. */
 export type ListSetting = (typeof LIST_SETTINGS)[keyof typeof LIST_SETTINGS];
 
+const LIST_SETTING_KEYS: ReadonlySet<string> = new Set(Object.values(LIST_SETTINGS));
+
 /** Whether `key` is one of the merged list settings. */
 export function isListSetting(key: string): key is ListSetting {
-  return (Object.values(LIST_SETTINGS) as string[]).includes(key);
+  return LIST_SETTING_KEYS.has(key);
 }
 
 /** Where license files are mounted in the server pods (the Helm chart's and Docker image's place). */
@@ -179,6 +181,8 @@ const ENTRIES: readonly CatalogueEntry[] = [
   },
 ];
 
+const BY_NAME: ReadonlyMap<CatalogueName, CatalogueEntry> = new Map(ENTRIES.map((e) => [e.name, e]));
+
 /** Other names users write for catalogue plugins (the operator's mapping, plus product names). */
 const ALIASES: Readonly<Record<string, CatalogueName>> = {
   gds: 'graph-data-science',
@@ -201,7 +205,7 @@ export const CATALOGUE_NAMES: readonly CatalogueName[] = ENTRIES.map((e) => e.na
 
 /** The catalogue entry of `name`. */
 export function catalogueEntry(name: CatalogueName): CatalogueEntry {
-  return ENTRIES.find((e) => e.name === name)!;
+  return BY_NAME.get(name)!;
 }
 
 /** What a user-written plugin name stands for. */
@@ -224,9 +228,11 @@ export function resolvePluginName(requested: string): ResolvedName {
   };
 }
 
+const PLUGIN_VERSION = /^v?(\d{1,9}(?:\.\d{1,9}){0,3})(?:[-+][0-9A-Za-z.-]{1,64})?$/u;
+
 /** A plugin version as numbers (`2.10.0` → [2, 10, 0]), or undefined when it is not a version. */
 export function parsePluginVersion(text: string): number[] | undefined {
-  const match = /^v?(\d{1,9}(?:\.\d{1,9}){0,3})(?:[-+][0-9A-Za-z.-]{1,64})?$/u.exec(text.trim());
+  const match = PLUGIN_VERSION.exec(text.trim());
   return match ? match[1]!.split('.').map(Number) : undefined;
 }
 

@@ -28,12 +28,12 @@
  * - the plugins' other settings; APOC's go to apoc.conf through the Docker image's `NEO4J_apoc_*`
  *   environment variables (APOC 5 ignores apoc.* in neo4j.conf).
  */
-import type { K8sObject } from '../k8s/object.js';
+import { isRecord, type K8sObject } from '../k8s/object.js';
 import { listObserved, type ObservedMap } from '../k8s/observed.js';
 import type { Neo4jVersion } from '../neo4j/version.js';
 import type { FeatureSettings } from '../features/settings.js';
 import { API_VERSION } from '../schemas/kind.js';
-import { APOC_PREFIX, catalogueEntry, isListSetting, LIST_SETTINGS, type CatalogueName, type ListSetting } from './catalogue.js';
+import { APOC_PREFIX, catalogueEntry, isListSetting, LIST_SETTINGS, type CatalogueEntry, type CatalogueName, type ListSetting } from './catalogue.js';
 import { configList, dockerEnvName, globCovers, installedDependencies, quote, readPlugin, versionErrors, type PluginRequest } from './spec.js';
 
 /** The Neo4jPlugin kind. */
@@ -99,12 +99,16 @@ function olderFirst(a: PluginRequest, b: PluginRequest): number {
 }
 
 function union(...lists: ReadonlyArray<readonly string[]>): string[] {
-  return [...new Set(lists.flat())].sort();
+  const all = new Set<string>();
+  for (const list of lists) for (const item of list) all.add(item);
+  return [...all].sort();
 }
 
 /** `globs` without the entries another entry already covers (`apoc.load.*` under `apoc.*`). */
 function withoutCovered(globs: readonly string[]): string[] {
-  return globs.filter((g) => !globs.some((other) => other !== g && globCovers(other, g)));
+  // Only a wildcard entry covers another entry than itself.
+  const wildcards = globs.filter((g) => g.includes('*') || g.includes('?'));
+  return globs.filter((g) => !wildcards.some((other) => other !== g && globCovers(other, g)));
 }
 
 /** Dependencies of `joined` that no joined plugin installs itself. */
@@ -113,29 +117,47 @@ function extraDependencies(joined: readonly PluginRequest[], version: Neo4jVersi
   return union(...joined.map((p) => installedDependencies(p, version))).filter((d) => !own.has(d as CatalogueName)) as CatalogueName[];
 }
 
+/** The joined plugins' catalogue entries and those of the dependencies they install besides. */
+interface ListSources {
+  entries: Array<{ plugin: PluginRequest; entry: CatalogueEntry }>;
+  deps: CatalogueEntry[];
+}
+
+function listSources(joined: readonly PluginRequest[], version: Neo4jVersion): ListSources {
+  return {
+    entries: joined.map((p) => ({ plugin: p, entry: catalogueEntry(p.name!) })),
+    deps: extraDependencies(joined, version).map(catalogueEntry),
+  };
+}
+
+/** The merged `dbms.security.procedures.allowlist` of `joined` (empty when no plugin needs one). */
+function mergedAllowlist({ entries, deps }: ListSources, version: Neo4jVersion): string[] {
+  const configured = entries.map(({ plugin }) => configList(plugin, LIST_SETTINGS.allowlist));
+  const needsAllowlist =
+    entries.some(({ plugin, entry }, i) => plugin.allowed.length > 0 || entry.forcesAllowlist || configured[i]!.length > 0) || deps.some((d) => d.forcesAllowlist);
+  if (!needsAllowlist) return [];
+  return withoutCovered(
+    union(
+      ...entries.map(({ plugin, entry }) => (plugin.allowed.length > 0 ? plugin.allowed : entry.procedures(version))),
+      ...configured,
+      ...deps.map((d) => d.procedures(version)),
+    ),
+  );
+}
+
 /** The merged list settings of `joined` (see the module comment). */
 export function mergedLists(joined: readonly PluginRequest[], version: Neo4jVersion): Record<ListSetting, string[]> {
-  const deps = extraDependencies(joined, version).map(catalogueEntry);
-  const entries = joined.map((p) => ({ plugin: p, entry: catalogueEntry(p.name!) }));
+  const sources = listSources(joined, version);
+  const { entries, deps } = sources;
   const unrestricted = union(
     ...entries.map(({ plugin, entry }) => (plugin.sandbox ? [] : [...entry.procedures(version), ...plugin.allowed])),
     ...joined.map((p) => configList(p, LIST_SETTINGS.unrestricted)),
     ...deps.map((d) => d.procedures(version)),
   );
-  const needsAllowlist =
-    entries.some(({ plugin, entry }) => plugin.allowed.length > 0 || entry.forcesAllowlist || configList(plugin, LIST_SETTINGS.allowlist).length > 0) ||
-    deps.some((d) => d.forcesAllowlist);
-  const allowlist = needsAllowlist
-    ? union(
-        ...entries.map(({ plugin, entry }) => (plugin.allowed.length > 0 ? plugin.allowed : entry.procedures(version))),
-        ...joined.map((p) => configList(p, LIST_SETTINGS.allowlist)),
-        ...deps.map((d) => d.procedures(version)),
-      )
-    : [];
   const fixed = (key: ListSetting) => union(...[...entries.map((e) => e.entry), ...deps].map((e) => e.lists[key] ?? []), ...joined.map((p) => configList(p, key)));
   return {
     [LIST_SETTINGS.unrestricted]: withoutCovered(unrestricted),
-    [LIST_SETTINGS.allowlist]: withoutCovered(allowlist),
+    [LIST_SETTINGS.allowlist]: mergedAllowlist(sources, version),
     [LIST_SETTINGS.httpAuthAllowlist]: fixed(LIST_SETTINGS.httpAuthAllowlist),
     [LIST_SETTINGS.extensions]: fixed(LIST_SETTINGS.extensions),
   } as Record<ListSetting, string[]>;
@@ -149,23 +171,35 @@ function scalarSettings(plugin: PluginRequest): Array<[string, string]> {
   return [...license, ...config];
 }
 
-function conflicts(candidate: PluginRequest, joined: readonly PluginRequest[], version: Neo4jVersion): string[] {
+/** A plugin that takes part in the merge, with its single-valued settings (derived once). */
+interface Member {
+  plugin: PluginRequest;
+  settings: ReadonlyMap<string, string>;
+}
+
+function member(plugin: PluginRequest): Member {
+  return { plugin, settings: new Map(scalarSettings(plugin)) };
+}
+
+function conflicts(candidate: Member, joined: readonly Member[], version: Neo4jVersion): string[] {
   const errors: string[] = [];
-  for (const [key, value] of scalarSettings(candidate)) {
+  for (const [key, value] of candidate.settings) {
     for (const other of joined) {
-      const theirs = scalarSettings(other).find(([k]) => k === key);
-      if (theirs && theirs[1] !== value) {
-        errors.push(`setting ${key}=${quote(value)} conflicts with Neo4jPlugin ${other.cr}, which sets ${key}=${quote(theirs[1])}`);
+      const theirs = other.settings.get(key);
+      if (theirs !== undefined && theirs !== value) {
+        errors.push(`setting ${key}=${quote(value)} conflicts with Neo4jPlugin ${other.plugin.cr}, which sets ${key}=${quote(theirs)}`);
       }
     }
   }
-  const all = [...joined, candidate];
-  const allowlist = mergedLists(all, version)[LIST_SETTINGS.allowlist];
+  const all = [...joined.map((m) => m.plugin), candidate.plugin];
+  // The merged allowlist matters only to a denied procedure.
+  if (!all.some((p) => p.denied.length > 0)) return errors;
+  const allowlist = mergedAllowlist(listSources(all, version), version);
   for (const plugin of all) {
     for (const denied of plugin.denied) {
       const covering = allowlist.find((entry) => globCovers(entry, denied));
       if (covering) {
-        const whose = plugin === candidate ? 'it denies' : `Neo4jPlugin ${plugin.cr} denies`;
+        const whose = plugin === candidate.plugin ? 'it denies' : `Neo4jPlugin ${plugin.cr} denies`;
         errors.push(
           `${whose} procedure ${quote(denied)}, but the merged ${LIST_SETTINGS.allowlist} would load it through ${quote(covering)} (Neo4j has no denylist: a denied procedure must be covered by no allowlist entry)`,
         );
@@ -180,7 +214,8 @@ export function relatedPlugins(related: ObservedMap): K8sObject[] {
   return listObserved(related, PLUGIN_KIND, API_VERSION);
 }
 
-function pluginSet(joined: readonly PluginRequest[], version: Neo4jVersion): PluginSet {
+function pluginSet(members: readonly Member[], version: Neo4jVersion): PluginSet {
+  const joined = members.map((m) => m.plugin);
   const byName = [...joined].sort((a, b) => (a.cr < b.cr ? -1 : 1));
   const installed = byName.map((p) => ({ cr: p.cr, name: p.name!, fingerprint: p.fingerprint }));
   const deps = extraDependencies(joined, version);
@@ -191,7 +226,7 @@ function pluginSet(joined: readonly PluginRequest[], version: Neo4jVersion): Plu
   const lists = mergedLists(joined, version);
   const listEntries = (Object.values(LIST_SETTINGS) as ListSetting[]).filter((k) => lists[k].length > 0).map((k): [string, string] => [k, lists[k].join(',')]);
   const scalars = new Map<string, string>();
-  for (const plugin of joined) for (const [key, value] of scalarSettings(plugin)) scalars.set(key, value);
+  for (const { settings } of members) for (const [key, value] of settings) scalars.set(key, value);
   const sortedScalars = [...scalars.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const label = installed.map((p) => `${p.cr}=${p.name}:${p.fingerprint}`).join(',');
   const licenses: LicenseMount[] = joined
@@ -216,15 +251,19 @@ function pluginSet(joined: readonly PluginRequest[], version: Neo4jVersion): Plu
   };
 }
 
-/**
- * Applies the rules of the module comment to the Neo4jPlugin `objects` (any kind and namespace;
- * the others are ignored) for `target`. Pure and order-independent.
- */
-export function resolvePlugins(objects: readonly K8sObject[], target: PluginTarget): PluginResolution {
+/** Whether `object` is a Neo4jPlugin of `target` that is not being deleted (read before any check). */
+function takesPart(object: K8sObject, target: PluginTarget): boolean {
+  if (object.kind !== PLUGIN_KIND || (object.metadata.namespace ?? target.namespace) !== target.namespace || object.metadata.deletionTimestamp) return false;
+  const clusterRef = isRecord(object.spec) ? object.spec.clusterRef : undefined;
+  // As readPlugin reads it: '' when it is not a string.
+  return (typeof clusterRef === 'string' ? clusterRef : '') === target.name;
+}
+
+/** The verdicts (sorted by Neo4jPlugin name) and the joined plugins, oldest first. */
+function judge(objects: readonly K8sObject[], target: PluginTarget): { verdicts: PluginVerdict[]; joined: Member[] } {
   const candidates = objects
-    .filter((o) => o.kind === PLUGIN_KIND && (o.metadata.namespace ?? target.namespace) === target.namespace)
+    .filter((o) => takesPart(o, target))
     .map(readPlugin)
-    .filter(({ plugin }) => plugin.clusterRef === target.name && !plugin.deleting)
     .sort((a, b) => olderFirst(a.plugin, b.plugin));
   const verdicts: PluginVerdict[] = [];
   const valid: Array<{ plugin: PluginRequest; notes: string[] }> = [];
@@ -235,7 +274,7 @@ export function resolvePlugins(objects: readonly K8sObject[], target: PluginTarg
     else if (!plugin.enabled) verdicts.push({ state: 'disabled', plugin });
     else valid.push({ plugin, notes: version.notes });
   }
-  const joined: PluginRequest[] = [];
+  const joined: Member[] = [];
   const winners = new Map<CatalogueName, PluginRequest>();
   for (const { plugin, notes } of valid) {
     const winner = winners.get(plugin.name!);
@@ -249,14 +288,29 @@ export function resolvePlugins(objects: readonly K8sObject[], target: PluginTarg
       continue;
     }
     winners.set(plugin.name!, plugin);
-    const found = conflicts(plugin, joined, target.version);
+    const candidate = member(plugin);
+    const found = conflicts(candidate, joined, target.version);
     if (found.length > 0) {
       verdicts.push({ state: 'failed', plugin, reason: 'Conflict', errors: found });
       continue;
     }
-    joined.push(plugin);
+    joined.push(candidate);
     verdicts.push({ state: 'installed', plugin, name: plugin.name!, notes });
   }
   verdicts.sort((a, b) => (a.plugin.cr < b.plugin.cr ? -1 : a.plugin.cr > b.plugin.cr ? 1 : 0));
+  return { verdicts, joined };
+}
+
+/**
+ * Applies the rules of the module comment to the Neo4jPlugin `objects` (any kind and namespace;
+ * the others are ignored) for `target`. Pure and order-independent.
+ */
+export function resolvePlugins(objects: readonly K8sObject[], target: PluginTarget): PluginResolution {
+  const { verdicts, joined } = judge(objects, target);
   return { verdicts, ...(joined.length > 0 ? { set: pluginSet(joined, target.version) } : {}) };
+}
+
+/** {@link resolvePlugins}' verdicts alone, without deriving what the joined plugins add (a plugin's own hook). */
+export function pluginVerdicts(objects: readonly K8sObject[], target: PluginTarget): PluginVerdict[] {
+  return judge(objects, target).verdicts;
 }

@@ -26,7 +26,7 @@ import { buildConditions } from '../k8s/conditions.js';
 import { isRecord, type K8sObject, type Resource } from '../k8s/object.js';
 import { parseNeo4jVersion } from '../neo4j/version.js';
 import { findTarget, isTargetReady, TARGET_RELATED, targetRules, type Target } from '../targets/connection.js';
-import { relatedPlugins, resolvePlugins, type PluginVerdict } from './merge.js';
+import { pluginVerdicts, relatedPlugins, type PluginVerdict } from './merge.js';
 import { quote, readPlugin } from './spec.js';
 import { PLUGIN_RELATED, pluginsRule, type ObservedPlugin } from './target.js';
 
@@ -141,7 +141,7 @@ function outcome(request: HookRequest<Plugin>): Outcome {
   const image = record(target.spec.image);
   const parsed = parseNeo4jVersion(typeof image.tag === 'string' ? image.tag : '');
   if (!parsed.ok) return { phase: 'Waiting', reason: 'TargetInvalid', message: `Waiting for ${where}: its image tag is not a Neo4j version (${parsed.reason})` };
-  const { verdicts } = resolvePlugins(objects, { kind: target.kind, name: target.name, namespace, version: parsed.version });
+  const verdicts = pluginVerdicts(objects, { kind: target.kind, name: target.name, namespace, version: parsed.version });
   const verdict = verdicts.find((v) => v.plugin.cr === plugin.metadata.name);
   if (!verdict) return { phase: 'Waiting', reason: 'Deleting', message: 'Plugin is being deleted' };
   return progress(verdict, target);

@@ -14,7 +14,7 @@
  * Secret names and file paths have fixed charsets. Messages quote user text as JSON.
  */
 import { isRecord, type K8sObject } from '../k8s/object.js';
-import { admit } from '../crd/admission.js';
+import { admissionErrors } from '../crd/admission.js';
 import { toStructural } from '../crd/structural.js';
 import { PluginSpecSchema } from '../schemas/plugin.js';
 import { contentHash } from '../k8s/hash.js';
@@ -98,6 +98,9 @@ const LIST_ENTRY = /^[A-Za-z0-9_.*?/=$+|()[\]{}^\\-]+$/u;
 const FILE_PATH = /^(\/[A-Za-z0-9_.-]+)+$/u;
 const VERSION_CONSTRAINT = /^[A-Za-z0-9.<>=!~^*, |-]{1,64}$/u;
 const CHECKSUM = /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/u;
+const HTTPS_URL = /^https:\/\/[^\s/]+\S*$/u;
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 function record(value: unknown): Record<string, unknown> {
   return isRecord(value) ? value : {};
@@ -126,8 +129,10 @@ const OWN_REQUIRED = ['clusterRef: Required value', 'name: Required value', 'ver
  * with guesses (`enabled: "false"` must not enable a plugin).
  */
 function schemaErrors(spec: Record<string, unknown>): string[] {
-  return admit(SPEC_SCHEMA, spec)
-    .errors.filter((e) => !OWN_REQUIRED.includes(e))
+  // The check alone: the spec's only defaults (enabled, source.type) are valid values, so
+  // applying them (and copying the spec to do so) could add no error.
+  return admissionErrors(SPEC_SCHEMA, spec)
+    .filter((e) => !OWN_REQUIRED.includes(e))
     .map((e) => `spec.${e}`);
 }
 
@@ -138,8 +143,7 @@ export function quote(value: string): string {
 
 /** Why `value` cannot be a neo4j.conf value or an environment value, or undefined. */
 export function valueError(field: string, value: string): string | undefined {
-  // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(value)) {
+  if (CONTROL.test(value)) {
     return `${field} contains a line break or control character, which would corrupt neo4j.conf: ${quote(value)}`;
   }
   if (value.includes('$(')) return `${field} contains "$(", which Neo4j runs as a command when command expansion is on: ${quote(value)}`;
@@ -162,8 +166,45 @@ export function listEntries(value: string): string[] {
  * `apoc.export.*`).
  */
 export function globCovers(pattern: string, name: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === name;
+  // Wildcards match no line terminator and read a surrogate pair as one character: such names
+  // (never valid procedure names) take the regular expression, which has exactly those rules.
+  if (UNUSUAL_NAME.test(name)) return globRegex(pattern).test(name);
+  return wildcardMatch(pattern, name);
+}
+
+/** Line terminators and UTF-16 surrogates (no `u` flag: it tests code units). */
+const UNUSUAL_NAME = /[\n\r\u2028\u2029\ud800-\udfff]/;
+
+function globRegex(pattern: string): RegExp {
   const source = pattern.replace(/[.+^${}()|[\]\\]/gu, '\\$&').replace(/\*/gu, '.*').replace(/\?/gu, '.');
-  return new RegExp(`^${source}$`, 'u').test(name);
+  return new RegExp(`^${source}$`, 'u');
+}
+
+/**
+ * `*` and `?` matching on code units, linear in practice: on a mismatch, the last `*` seen takes
+ * one more character (an earlier `*` never needs to, the last one can absorb whatever it would).
+ */
+function wildcardMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let starEnd = 0;
+  while (n < name.length) {
+    const c = pattern[p];
+    if (c === '*') {
+      star = p++;
+      starEnd = n;
+    } else if (c !== undefined && (c === '?' || c === name[n])) {
+      p++;
+      n++;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++starEnd;
+    } else return false;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** The Docker image's environment variable of a setting: `NEO4J_` + `_`→`__`, `.`→`_` (case kept). */
@@ -181,7 +222,7 @@ function sourceErrors(spec: Record<string, unknown>, errors: string[]): void {
   if (!['official', 'community', 'custom', 'url'].includes(type)) return;
   if (type === 'custom' || type === 'url') {
     if (!url) errors.push(`spec.source.url is required for source type ${type}`);
-    else if (!/^https:\/\/[^\s/]+\S*$/u.test(url)) errors.push(`spec.source.url must be an https:// URL: ${quote(url)}`);
+    else if (!HTTPS_URL.test(url)) errors.push(`spec.source.url must be an https:// URL: ${quote(url)}`);
     if (type === 'url' && !checksum) errors.push('spec.source.checksum is required for source type url (sha256:<hex> or sha512:<hex>)');
     if (checksum && !CHECKSUM.test(checksum)) errors.push(`spec.source.checksum must be sha256:<64 hex digits> or sha512:<128 hex digits>: ${quote(checksum)}`);
     errors.push(
@@ -354,7 +395,7 @@ export function readPlugin(object: K8sObject): ReadPlugin {
     sandbox: security.sandbox === true,
     ...(keySecret || licenseFile ? { license: { ...(keySecret ? { keySecret } : {}), ...(licenseFile ? { licenseFile } : {}) } } : {}),
   };
-  const plugin: PluginRequest = { ...base, fingerprint: fingerprintOf(base) };
+  const plugin: PluginRequest = Object.assign(base, { fingerprint: fingerprintOf(base) });
   const errors: string[] = schemaErrors(spec);
   if (!DNS_SUBDOMAIN.test(plugin.cr) || plugin.cr.length > 253) errors.push(`metadata.name ${quote(plugin.cr)} is not a valid Kubernetes name`);
   if (!plugin.clusterRef.trim()) errors.push('spec.clusterRef is required');

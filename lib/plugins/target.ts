@@ -166,13 +166,15 @@ export interface ObservedPlugin {
   fingerprint: string;
 }
 
+const ANNOTATION_ITEM = /^([a-z0-9.-]+)=([a-z0-9-]+):([0-9a-f]{16})$/u;
+
 /** The entries of a {@link PLUGINS_ANNOTATION} value; malformed items are skipped. */
 export function parsePluginsAnnotation(value: string | undefined): ObservedPlugin[] {
   if (!value) return [];
   return value
     .split(',')
     .flatMap((item) => {
-      const match = /^([a-z0-9.-]+)=([a-z0-9-]+):([0-9a-f]{16})$/u.exec(item.trim());
+      const match = ANNOTATION_ITEM.exec(item.trim());
       return match ? [{ name: match[1]!, plugin: match[2]!, fingerprint: match[3]! }] : [];
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -13,7 +13,7 @@ import type { K8sObject } from '../../lib/k8s/object.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../../lib/neo4j/version.js';
 import { CATALOGUE_NAMES, catalogueEntry, comparePluginVersions, parsePluginVersion, resolvePluginName } from '../../lib/plugins/catalogue.js';
 import { dockerEnvName, globCovers, readPlugin, versionErrors } from '../../lib/plugins/spec.js';
-import { resolvePlugins, type PluginTarget } from '../../lib/plugins/merge.js';
+import { pluginVerdicts, resolvePlugins, type PluginTarget } from '../../lib/plugins/merge.js';
 import { observedPluginStatus, parsePluginsAnnotation, pluginConf, pluginEnv, PLUGINS_ANNOTATION } from '../../lib/plugins/target.js';
 import { customizePlugin, pluginReconciler, type Plugin } from '../../lib/plugins/reconciler.js';
 import { clusterReconciler } from '../../lib/cluster/reconciler.js';
@@ -190,6 +190,26 @@ describe('validation (the operator\'s PluginValidator rules and inertness)', () 
     expect(globCovers('apoc.*', 'apoc.export.*')).toBe(true);
     expect(globCovers('apoc.load.*', 'apoc.export.csv.all')).toBe(false);
     expect(globCovers('apoc.?oad.json', 'apoc.load.json')).toBe(true);
+  });
+
+  it('matches globs as Neo4j reads them: * any run, ? one character, everything else literally', () => {
+    expect(globCovers('*', '')).toBe(true);
+    expect(globCovers('?', '')).toBe(false);
+    expect(globCovers('apoc.load.json', 'apoc.load.json')).toBe(true);
+    expect(globCovers('apoc.load.json', 'apoc.loadxjson')).toBe(false);
+    expect(globCovers('apoc.*.json', 'apoc.load.json')).toBe(true);
+    expect(globCovers('a*b*c', 'aXbYbZc')).toBe(true);
+    expect(globCovers('a*b*c', 'aXbYbZ')).toBe(false);
+    expect(globCovers('*.*.x', 'a.b.c.x')).toBe(true);
+    expect(globCovers('a**', 'a')).toBe(true);
+    expect(globCovers('a.*', 'aX')).toBe(false);
+    expect(globCovers('[a]*', '[a]b')).toBe(true);
+    // Wildcards stop at line terminators; a surrogate pair is one character.
+    expect(globCovers('a*', 'a\nb')).toBe(false);
+    expect(globCovers('a?b', 'a\nb')).toBe(false);
+    expect(globCovers('a\n*', 'a\nb')).toBe(true);
+    expect(globCovers('a?b', 'a\u{1F600}b')).toBe(true);
+    expect(globCovers('a??b', 'a\u{1F600}b')).toBe(false);
   });
 
   it('takes only the plugin\'s own settings and the list settings from spec.config', () => {
@@ -380,6 +400,28 @@ describe('the merge', () => {
   it('is independent of the order of the objects', () => {
     const objects = [plugin('a', { name: 'apoc' }), plugin('g', { name: 'gds', version: '2.9.0', license: { keySecret: 'l' } }), plugin('b', { name: 'bloom', version: '2.9.0' })];
     expect(resolvePlugins([...objects].reverse(), target())).toEqual(resolvePlugins(objects, target()));
+  });
+
+  it('gives a plugin\'s hook the same verdicts as the target\'s merge', () => {
+    const objects = [
+      plugin('a', { name: 'apoc', config: { 'apoc.trigger.enabled': 'true' }, security: { allowedProcedures: ['apoc.load.*'], deniedProcedures: ['apoc.export.csv.all'] } }),
+      plugin('b', { name: 'apoc-extended', config: { 'apoc.trigger.enabled': 'false' } }, { creationTimestamp: '2026-01-01T00:00:00Z' }),
+      plugin('c', { name: 'apoc' }, { creationTimestamp: '2026-01-01T00:00:00Z' }),
+      plugin('d', { name: 'gds', version: '2.9.0', enabled: false }),
+      plugin('e', { name: 'n10s' }, { namespace: 'other' }),
+      plugin('f', { name: 'bloom', version: '1.0.0' }),
+      plugin('g', { name: 'gds', version: '2.9.0', license: { keySecret: 'l' } }),
+    ];
+    const expected = resolvePlugins(objects, target()).verdicts;
+    expect(expected.map((v) => [v.plugin.cr, v.state])).toEqual([
+      ['a', 'installed'],
+      ['b', 'failed'],
+      ['c', 'failed'],
+      ['d', 'disabled'],
+      ['f', 'failed'],
+      ['g', 'installed'],
+    ]);
+    expect(pluginVerdicts(objects, target())).toEqual(expected);
   });
 });
 
