@@ -78,6 +78,9 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Hook bodies are JSON only: without its built-in text parser, text/plain gets the same 415 as
+  // every other type instead of reaching the envelope check as a string (400).
+  app.removeContentTypeParser('text/plain');
   app.decorate('draining', false);
 
   const maxDelay = options.maxEventLoopDelayMs ?? 1000;

@@ -1,8 +1,8 @@
 /**
  * What the API server does to a custom resource before any hook sees it, for a structural
- * schema: prune unknown fields, apply defaults, validate types, enums, bounds, patterns and
- * required fields (CEL rules are the API server's own and are not evaluated here). The CLI and
- * the golden tests use this so a previewed object is the one Metacontroller would send.
+ * schema: prune unknown fields, apply defaults, validate types, enums, bounds, patterns, property
+ * counts and required fields (CEL rules are the API server's own and are not evaluated here). The
+ * CLI and the golden tests use this so a previewed object is the one Metacontroller would send.
  */
 import { cloneDeep } from 'lodash-es';
 import { isRecord } from '../k8s/object.js';
@@ -23,6 +23,8 @@ interface Walk {
   pruned: string[];
   /** Validate only: build no copy and apply no defaults (the hook's per-call check). */
   checkOnly: boolean;
+  /** Apply schema defaults to the copy (off: prune only). */
+  defaults: boolean;
 }
 
 const PATTERNS = new Map<string, RegExp>();
@@ -97,28 +99,56 @@ function admitObject(schema: JsonSchema, value: Record<string, unknown>, path: s
   const keepUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true;
   // Checking only, the input stands in for the copy: a null it holds counts as absent below.
   const out: Record<string, unknown> = walk.checkOnly ? value : {};
+  // Properties the admitted object keeps (nulls and unknown fields go), for min/maxProperties.
+  let kept = 0;
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    const childSchema = properties?.[key] ?? additional;
+    const childSchema = propertyOf(properties, key) ?? additional;
     if (child === null && !(childSchema?.nullable === true)) continue;
     if (childSchema) {
+      kept++;
       const admitted = admitNode(childSchema, child, childPath, walk);
       if (!walk.checkOnly) out[key] = admitted;
     } else if (keepUnknown) {
+      kept++;
       if (!walk.checkOnly) out[key] = child;
     } else walk.pruned.push(childPath);
   }
-  const present = (key: string) => out[key] !== undefined && (out[key] !== null || properties?.[key]?.nullable === true);
-  for (const [key, childSchema] of Object.entries(properties ?? {})) {
-    if (!walk.checkOnly && !present(key) && childSchema.default !== undefined) {
+  const present = (key: string) => out[key] !== undefined && (out[key] !== null || propertyOf(properties, key)?.nullable === true);
+  let defaulted = 0;
+  const applyDefaults = !walk.checkOnly && walk.defaults;
+  const countsProperties = typeof schema.minProperties === 'number' || typeof schema.maxProperties === 'number';
+  // The hook's check skips this walk over every declared property unless a count depends on it.
+  for (const [key, childSchema] of applyDefaults || countsProperties ? Object.entries(properties ?? {}) : []) {
+    if (present(key) || childSchema.default === undefined) continue;
+    // Set by the API server before it validates, whether or not this walk applies it.
+    defaulted++;
+    if (applyDefaults) {
       out[key] = admitNode(childSchema, cloneDeep(childSchema.default), path ? `${path}.${key}` : key, walk);
     }
   }
   for (const key of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-    const defaulted = walk.checkOnly && properties?.[key]?.default !== undefined;
-    if (!present(key) && !defaulted) walk.errors.push(`${path ? `${path}.${key}` : key}: Required value`);
+    // Without defaults applied here, the API server's default stands in for a missing value.
+    const assumed = !walk.defaults && propertyOf(properties, key)?.default !== undefined;
+    if (!present(key) && !assumed) walk.errors.push(`${path ? `${path}.${key}` : key}: Required value`);
   }
+  checkPropertyCount(schema, kept + defaulted, path, walk);
   return out;
+}
+
+/** The schema of property `key`: own properties only, so `constructor` or `toString` is no property. */
+function propertyOf(properties: Record<string, JsonSchema> | undefined, key: string): JsonSchema | undefined {
+  return properties && Object.hasOwn(properties, key) ? properties[key] : undefined;
+}
+
+/** `minProperties` and `maxProperties`, counted as the API server does: after pruning and defaulting. */
+function checkPropertyCount(schema: JsonSchema, count: number, path: string, walk: Walk): void {
+  if (typeof schema.minProperties === 'number' && count < schema.minProperties) {
+    walk.errors.push(`${path}: Invalid value: ${count}: should have at least ${schema.minProperties} properties`);
+  }
+  if (typeof schema.maxProperties === 'number' && count > schema.maxProperties) {
+    walk.errors.push(`${path}: Too many: ${count}: must have at most ${schema.maxProperties} items`);
+  }
 }
 
 /**
@@ -126,7 +156,7 @@ function admitObject(schema: JsonSchema, value: Record<string, unknown>, path: s
  * as is (the API server validates it separately).
  */
 export function admit(openApiSchema: JsonSchema, object: Record<string, unknown>): Admission {
-  const walk: Walk = { errors: [], pruned: [], checkOnly: false };
+  const walk: Walk = { errors: [], pruned: [], checkOnly: false, defaults: true };
   const { metadata, ...rest } = object;
   const { apiVersion, kind, ...admitted } = admitObject(openApiSchema, rest, '', walk);
   return { object: { apiVersion, kind, metadata: cloneDeep(metadata), ...admitted }, errors: walk.errors, pruned: walk.pruned };
@@ -138,8 +168,36 @@ export function admit(openApiSchema: JsonSchema, object: Record<string, unknown>
  * server would have defaulted it).
  */
 export function admissionErrors(openApiSchema: JsonSchema, object: Record<string, unknown>): string[] {
-  const walk: Walk = { errors: [], pruned: [], checkOnly: true };
+  const walk: Walk = { errors: [], pruned: [], checkOnly: true, defaults: false };
   const { metadata: _metadata, ...rest } = object;
   admitObject(openApiSchema, rest, '', walk);
   return walk.errors;
+}
+
+/** What the hook hands its reconciler: the schema errors, and the object as the API server would store it. */
+export interface HookAdmission {
+  /** As {@link admissionErrors}. */
+  errors: string[];
+  /**
+   * `object` itself when every field is known to the schema; otherwise a copy without the unknown
+   * fields (`metadata` kept as is, no defaults applied).
+   */
+  object: Record<string, unknown>;
+}
+
+/**
+ * The hook's per-call admission: {@link admissionErrors}, and the object pruned of fields its
+ * schema does not know. The API server prunes them before storing a custom resource, so only a
+ * parent that bypassed the CRD schema has any; a reconciler that copies a known field into a child
+ * (spec.affinity, tolerations, env) would otherwise copy them too, at any depth (structuredClone
+ * overflows the stack at about 2,000 levels). The common case costs one walk and no copy.
+ */
+export function admitForHook(openApiSchema: JsonSchema, object: Record<string, unknown>): HookAdmission {
+  const check: Walk = { errors: [], pruned: [], checkOnly: true, defaults: false };
+  const { metadata, ...rest } = object;
+  admitObject(openApiSchema, rest, '', check);
+  if (check.errors.length > 0 || check.pruned.length === 0) return { errors: check.errors, object };
+  const prune: Walk = { errors: [], pruned: [], checkOnly: false, defaults: false };
+  const { apiVersion, kind, ...admitted } = admitObject(openApiSchema, rest, '', prune);
+  return { errors: [], object: { apiVersion, kind, metadata, ...admitted } };
 }

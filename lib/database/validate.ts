@@ -84,21 +84,24 @@ const URL_SCHEMES = ['https', 'http', 'ftp'];
 const SEED_PROVIDERS_SETTING = 'dbms.databases.seed_from_uri_providers';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/u;
 
-/** Known seedConfig keys and their allowed values (undefined: any non-empty value). */
-const SEED_CONFIG_KEYS: Readonly<Record<string, readonly string[] | undefined>> = {
-  compression: ['gzip', 'lz4', 'none'],
-  validation: ['strict', 'lenient'],
-  bufferSize: undefined,
+/**
+ * Known seedConfig keys and their allowed values (undefined: any non-empty value). A Map, not an
+ * object: the keys looked up are the user's, and `toString` or `constructor` must not be found.
+ */
+const SEED_CONFIG_KEYS: ReadonlyMap<string, readonly string[] | undefined> = new Map([
+  ['compression', ['gzip', 'lz4', 'none']],
+  ['validation', ['strict', 'lenient']],
+  ['bufferSize', undefined],
   // The one key Neo4j documents (S3SeedProvider); the others are the operator's.
-  region: undefined,
-};
+  ['region', undefined],
+]);
 
 /** Credentials each cloud seed scheme needs in the seedCredentials Secret: all of `required`, one of each `anyOf`. */
-const SEED_CREDENTIAL_KEYS: Readonly<Record<string, { required: string[]; anyOf?: string[]; optional: string[] }>> = {
-  s3: { required: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], optional: ['AWS_SESSION_TOKEN', 'AWS_REGION'] },
-  gs: { required: ['GOOGLE_APPLICATION_CREDENTIALS'], optional: ['GOOGLE_CLOUD_PROJECT'] },
-  azb: { required: ['AZURE_STORAGE_ACCOUNT'], anyOf: ['AZURE_STORAGE_KEY', 'AZURE_STORAGE_SAS_TOKEN'], optional: [] },
-};
+const SEED_CREDENTIAL_KEYS: ReadonlyMap<string, { required: string[]; anyOf?: string[]; optional: string[] }> = new Map([
+  ['s3', { required: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], optional: ['AWS_SESSION_TOKEN', 'AWS_REGION'] }],
+  ['gs', { required: ['GOOGLE_APPLICATION_CREDENTIALS'], optional: ['GOOGLE_CLOUD_PROJECT'] }],
+  ['azb', { required: ['AZURE_STORAGE_ACCOUNT'], anyOf: ['AZURE_STORAGE_KEY', 'AZURE_STORAGE_SAS_TOKEN'], optional: [] }],
+]);
 
 /** `a, b or c`. */
 function oneOf(values: readonly string[]): string {
@@ -369,11 +372,11 @@ function seedConfigText(config: Record<string, string>, errors: string[], warnin
     }
     if (value === '') errors.push(`seedConfig.config.${key} must not be empty`);
     else if (value.includes(',')) errors.push(`seedConfig.config.${key} must not contain ",": Neo4j reads seedConfig as a comma-separated key=value list`);
-    if (!(key in SEED_CONFIG_KEYS)) {
+    if (!SEED_CONFIG_KEYS.has(key)) {
       warnings.push(`unknown seedConfig.config key ${quoted(key)} is passed to Neo4j unchanged`);
       continue;
     }
-    const allowed = SEED_CONFIG_KEYS[key];
+    const allowed = SEED_CONFIG_KEYS.get(key);
     if (allowed && value !== '' && !allowed.includes(value)) {
       errors.push(`seedConfig.config.${key} must be ${oneOf(allowed)}, got ${quoted(value)}`);
     }
@@ -435,7 +438,7 @@ function validateSeedCredentials(input: PlanInput, scheme: string | undefined, e
     `seedCredentials are only checked: Neo4j's CloudSeedProvider reads credentials from each server's environment, so the keys of Secret ${quoted(ref)} ` +
       'must also reach the Neo4j pods (for example through the target spec.env) or be replaced by workload identity',
   );
-  const needed = scheme ? SEED_CREDENTIAL_KEYS[scheme] : undefined;
+  const needed = scheme ? SEED_CREDENTIAL_KEYS.get(scheme) : undefined;
   if (!needed) return;
   const keys = secretKeys(secret);
   for (const key of needed.required) {

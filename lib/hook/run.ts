@@ -12,7 +12,7 @@ import type { ObservedMap } from '../k8s/observed.js';
 import { ContractViolation, RequestError } from './errors.js';
 import type { Desired, HookRequest, Reconciler } from './reconciler.js';
 import type { KindDefinition } from '../schemas/kind.js';
-import { admissionErrors } from '../crd/admission.js';
+import { admitForHook } from '../crd/admission.js';
 import { openApiSchema } from '../crd/generate.js';
 import type { JsonSchema } from '../crd/structural.js';
 import { frozenChildren } from '../k8s/frozen.js';
@@ -102,13 +102,16 @@ export function runSync(reconciler: Reconciler, body: SyncRequestBody, now: Date
   const request = toHookRequest(body, now);
   checkParent(reconciler, request.parent);
   // Only the spec: a status written by another version must not make a valid spec fail.
-  const { status: _status, ...withoutStatus } = request.parent;
-  const schemaErrors = admissionErrors(schemaOf(reconciler.kind), withoutStatus as unknown as Record<string, unknown>);
-  if (schemaErrors.length > 0) return toResponse(reconciler, request, refusedBySchema(reconciler, request, schemaErrors));
-  if (!request.finalizing) return toResponse(reconciler, request, reconciler.sync(request));
-  if (reconciler.finalize) return toResponse(reconciler, request, reconciler.finalize(request));
+  const { status, ...withoutStatus } = request.parent;
+  const admitted = admitForHook(schemaOf(reconciler.kind), withoutStatus as unknown as Record<string, unknown>);
+  if (admitted.errors.length > 0) return toResponse(reconciler, request, refusedBySchema(reconciler, request, admitted.errors));
+  // Fields the schema does not know never reach a reconciler, as behind the API server's pruning.
+  const seen: HookRequest =
+    admitted.object === (withoutStatus as unknown) ? request : { ...request, parent: { ...(admitted.object as unknown as K8sObject), ...(status === undefined ? {} : { status }) } };
+  if (!seen.finalizing) return toResponse(reconciler, seen, reconciler.sync(seen));
+  if (reconciler.finalize) return toResponse(reconciler, seen, reconciler.finalize(seen));
   // Nothing of ours outlives the parent: children go with it through their owner references.
-  return toResponse(reconciler, request, { ...reconciler.sync(request), finalized: true });
+  return toResponse(reconciler, seen, { ...reconciler.sync(seen), finalized: true });
 }
 
 /** Customize: the related resources this parent needs to see. */

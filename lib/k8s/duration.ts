@@ -5,16 +5,17 @@
  */
 
 const SECOND = 1_000_000_000n;
-const UNIT_NANOS: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
-  ms: 1_000_000n,
-  s: SECOND,
-  m: 60n * SECOND,
-  h: 3600n * SECOND,
-};
+// A Map: the unit looked up is the user's text, and `toString` or `constructor` must not be found.
+const UNIT_NANOS: ReadonlyMap<string, bigint> = new Map([
+  ['ns', 1n],
+  ['us', 1_000n],
+  ['µs', 1_000n], // U+00B5 micro sign
+  ['μs', 1_000n], // U+03BC Greek mu
+  ['ms', 1_000_000n],
+  ['s', SECOND],
+  ['m', 60n * SECOND],
+  ['h', 3600n * SECOND],
+]);
 /** Go durations are int64 nanoseconds. */
 const MAX_NANOS = 2n ** 63n - 1n;
 const TERM = /^(\d*)(?:\.(\d*))?([^0-9.]*)/u;
@@ -37,7 +38,7 @@ function parseNanos(s: string): { negative: boolean; nanos: bigint } | undefined
     const [term = '', whole = '', fraction, unit = ''] = match;
     // `.5s` and `1.s` are valid Go; a lone `.` is not.
     if (whole === '' && (fraction === undefined || fraction === '')) return undefined;
-    const unitNanos = UNIT_NANOS[unit];
+    const unitNanos = UNIT_NANOS.get(unit);
     if (unitNanos === undefined) return undefined;
     nanos += BigInt(whole || '0') * unitNanos;
     if (fraction) nanos += (BigInt(fraction) * unitNanos) / 10n ** BigInt(fraction.length);

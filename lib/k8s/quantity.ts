@@ -32,19 +32,27 @@ interface Rational {
   den: bigint;
 }
 
-const BINARY_SUFFIXES: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
-const DECIMAL_SUFFIXES: Readonly<Record<string, number>> = {
-  n: -9,
-  u: -6,
-  m: -3,
-  '': 0,
-  k: 3,
-  M: 6,
-  G: 9,
-  T: 12,
-  P: 15,
-  E: 18,
-};
+// Maps: the suffix looked up is the user's text, and `toString` or `constructor` must not be found.
+const BINARY_SUFFIXES: ReadonlyMap<string, number> = new Map([
+  ['Ki', 1],
+  ['Mi', 2],
+  ['Gi', 3],
+  ['Ti', 4],
+  ['Pi', 5],
+  ['Ei', 6],
+]);
+const DECIMAL_SUFFIXES: ReadonlyMap<string, number> = new Map([
+  ['n', -9],
+  ['u', -6],
+  ['m', -3],
+  ['', 0],
+  ['k', 3],
+  ['M', 6],
+  ['G', 9],
+  ['T', 12],
+  ['P', 15],
+  ['E', 18],
+]);
 
 const NUMBER_AND_SUFFIX = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(.*)$/;
 const EXPONENT_SUFFIX = /^[eE]([+-]?\d+)$/;
@@ -95,8 +103,8 @@ function parseRational(q: string | number): Rational {
   let value = decimalToRational(digits);
   if (sign === '-') value = { num: -value.num, den: value.den };
 
-  const binary = BINARY_SUFFIXES[suffix];
-  const decimal = DECIMAL_SUFFIXES[suffix];
+  const binary = BINARY_SUFFIXES.get(suffix);
+  const decimal = DECIMAL_SUFFIXES.get(suffix);
   const exponent = EXPONENT_SUFFIX.exec(suffix)?.[1];
   if (binary !== undefined) return scaleByPower(value, 1024n, binary);
   if (decimal !== undefined) return scaleByPower(value, 10n, decimal);

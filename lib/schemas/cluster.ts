@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { KindDefinition } from './kind.js';
 import { InstalledPlugins } from './plugin.js';
 import {
+  Affinity,
   AuthSpec,
   BackupsSpec,
   Endpoints,
@@ -24,7 +25,7 @@ import {
   UpgradeStrategy,
   Warnings,
 } from './shared.js';
-import { Conditions, Embedded, StringEnum, StringMap, Timestamp, withCel } from './types.js';
+import { Conditions, StringEnum, StringMap, Timestamp, withCel } from './types.js';
 
 /** Server mode constraints: NONE lets Neo4j choose; PRIMARY/SECONDARY pin the servers' role. */
 export const SERVER_MODE_CONSTRAINTS = ['NONE', 'PRIMARY', 'SECONDARY'] as const;
@@ -159,7 +160,7 @@ export const ClusterSpecSchema = Type.Object(
     ),
     nodeSelector: Type.Optional(StringMap({ description: 'Node labels the server pods must run on.' })),
     tolerations: Type.Optional(TolerationList({ description: 'Tolerations of the server pods.' })),
-    affinity: Type.Optional(Embedded({ description: 'Affinity of the server pods (core/v1 Affinity), copied verbatim.' })),
+    affinity: Type.Optional(Affinity({ description: 'Affinity of the server pods (core/v1 Affinity).' })),
     config: Type.Optional(StringMap({ description: 'Extra neo4j.conf settings, by setting name.' })),
     tls: Type.Optional(TLSSpec({ description: 'TLS for client and cluster traffic; disabled when unset.' })),
     auth: Type.Optional(

@@ -9,7 +9,6 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  Embedded,
   IntOrString,
   MapOf,
   StringEnum,
@@ -72,7 +71,54 @@ export function ResourceRequirements(options: Described) {
 }
 export type ResourceRequirements = Static<ReturnType<typeof ResourceRequirements>>;
 
-/** core/v1 EnvVar: `name` required; `valueFrom` is passed through to the container unmodelled. */
+/** A key of a ConfigMap or Secret (core/v1 ConfigMapKeySelector, SecretKeySelector). */
+function KeySelector(of: 'ConfigMap' | 'Secret', options: Described) {
+  return Type.Object(
+    {
+      key: Type.String({ description: `The key of the ${of} to take the value from.` }),
+      // Required (core/v1 defaults it to "", which the API server then refuses in a pod).
+      name: Type.String({ description: `Name of the ${of} in the namespace of the pod.` }),
+      optional: Type.Optional(Type.Boolean({ description: `Whether the ${of} or its key may be missing; default false.` })),
+    },
+    { ...options, 'x-kubernetes-map-type': 'atomic' },
+  );
+}
+
+/**
+ * core/v1 EnvVarSource: exactly one of its four sources (the API server refuses a container with
+ * none or several, so the CRD does too, with `minProperties`/`maxProperties`).
+ */
+export function EnvVarSource(options: Described) {
+  return Type.Object(
+    {
+      configMapKeyRef: Type.Optional(KeySelector('ConfigMap', { description: 'Take the value from a key of a ConfigMap.' })),
+      fieldRef: Type.Optional(
+        Type.Object(
+          {
+            apiVersion: Type.Optional(Type.String({ description: 'Schema version of fieldPath; default v1.' })),
+            fieldPath: Type.String({ description: 'Field of the pod to take, for example metadata.name or status.podIP.' }),
+          },
+          { description: 'Take the value from a field of the pod.', 'x-kubernetes-map-type': 'atomic' },
+        ),
+      ),
+      resourceFieldRef: Type.Optional(
+        Type.Object(
+          {
+            containerName: Type.Optional(Type.String({ description: 'Container whose resource is taken; default this container.' })),
+            resource: Type.String({ description: 'Resource to take, for example limits.memory or requests.cpu.' }),
+            divisor: Type.Optional(Quantity({ description: 'Unit the value is expressed in; default 1.' })),
+          },
+          { description: 'Take the value from a resource limit or request of a container.', 'x-kubernetes-map-type': 'atomic' },
+        ),
+      ),
+      secretKeyRef: Type.Optional(KeySelector('Secret', { description: 'Take the value from a key of a Secret.' })),
+    },
+    { ...options, minProperties: 1, maxProperties: 1 },
+  );
+}
+export type EnvVarSource = Static<ReturnType<typeof EnvVarSource>>;
+
+/** core/v1 EnvVar: `name` required; a literal `value` or a `valueFrom` source. */
 export function EnvVar(options: Described) {
   return Type.Object(
     {
@@ -81,8 +127,8 @@ export function EnvVar(options: Described) {
         Type.String({ description: 'Literal value; $(VAR) references to earlier variables are expanded.' }),
       ),
       valueFrom: Type.Optional(
-        Embedded({
-          description: 'Source of the value (secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef), as in core/v1.',
+        EnvVarSource({
+          description: 'Source of the value: exactly one of configMapKeyRef, fieldRef, resourceFieldRef, secretKeyRef.',
         }),
       ),
     },
@@ -96,17 +142,23 @@ export function EnvVarList(options: Described) {
   return Type.Array(EnvVar({ description: 'One environment variable of the container.' }), options);
 }
 
-/** core/v1 Toleration. */
+/** The operators of a core/v1 Toleration. */
+export const TOLERATION_OPERATORS = ['Equal', 'Exists'] as const;
+
+/** The core/v1 taint effects a toleration can match. */
+export const TAINT_EFFECTS = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] as const;
+
+/** core/v1 Toleration; `operator` and `effect` take only the values Kubernetes accepts. */
 export function Toleration(options: Described) {
   return Type.Object(
     {
       key: Type.Optional(Type.String({ description: 'Taint key the toleration applies to; empty matches all keys.' })),
       operator: Type.Optional(
-        Type.String({ description: 'How key and value are compared: Exists or Equal; defaults to Equal.' }),
+        StringEnum(TOLERATION_OPERATORS, { description: 'How key and value are compared: Exists or Equal; defaults to Equal.' }),
       ),
       value: Type.Optional(Type.String({ description: 'Taint value to match; empty when operator is Exists.' })),
       effect: Type.Optional(
-        Type.String({ description: 'Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all.' }),
+        StringEnum(TAINT_EFFECTS, { description: 'Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all.' }),
       ),
       tolerationSeconds: Type.Optional(
         Type.Integer({
@@ -124,6 +176,182 @@ export type Toleration = Static<ReturnType<typeof Toleration>>;
 export function TolerationList(options: Described) {
   return Type.Array(Toleration({ description: 'One toleration of the pods.' }), options);
 }
+
+/** The operators of a core/v1 NodeSelectorRequirement. */
+export const NODE_SELECTOR_OPERATORS = ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'] as const;
+
+/** The operators of a meta/v1 LabelSelectorRequirement. */
+export const LABEL_SELECTOR_OPERATORS = ['DoesNotExist', 'Exists', 'In', 'NotIn'] as const;
+
+/** core/v1 NodeSelectorRequirement: `key` compared by `operator` with `values`. */
+function NodeSelectorRequirement(options: Described, keyDescription: string) {
+  return Type.Object(
+    {
+      key: Type.String({ description: keyDescription }),
+      operator: StringEnum(NODE_SELECTOR_OPERATORS, {
+        description: 'How the value is compared: In, NotIn, Exists, DoesNotExist, Gt or Lt.',
+      }),
+      values: Type.Optional(
+        StringList(
+          { description: 'Values to compare with: some for In and NotIn, one integer for Gt and Lt, none for Exists and DoesNotExist.' },
+          'One value.',
+        ),
+      ),
+    },
+    options,
+  );
+}
+
+/** core/v1 NodeSelectorTerm: requirements on node labels and fields, ANDed. */
+function NodeSelectorTerm(options: Described) {
+  return Type.Object(
+    {
+      matchExpressions: Type.Optional(
+        Type.Array(NodeSelectorRequirement({ description: 'One requirement on a node label.' }, 'The node label key.'), {
+          description: 'Requirements on node labels, ANDed.',
+        }),
+      ),
+      matchFields: Type.Optional(
+        Type.Array(NodeSelectorRequirement({ description: 'One requirement on a node field.' }, 'The node field, for example metadata.name.'), {
+          description: 'Requirements on node fields, ANDed.',
+        }),
+      ),
+    },
+    { ...options, 'x-kubernetes-map-type': 'atomic' },
+  );
+}
+
+/** Weight of a preferred scheduling term: 1 to 100, as Kubernetes requires. */
+function TermWeight() {
+  return Type.Integer({ description: 'Weight of the term, 1 to 100; the highest total wins.', format: 'int32', minimum: 1, maximum: 100 });
+}
+
+/** core/v1 NodeAffinity. */
+function NodeAffinity(options: Described) {
+  return Type.Object(
+    {
+      requiredDuringSchedulingIgnoredDuringExecution: Type.Optional(
+        Type.Object(
+          {
+            nodeSelectorTerms: Type.Array(NodeSelectorTerm({ description: 'One node selector term.' }), {
+              description: 'Node selector terms, ORed; at least one.',
+              minItems: 1,
+            }),
+          },
+          { description: 'Nodes the pods must be scheduled on.', 'x-kubernetes-map-type': 'atomic' },
+        ),
+      ),
+      preferredDuringSchedulingIgnoredDuringExecution: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              weight: TermWeight(),
+              preference: NodeSelectorTerm({ description: 'The nodes this term prefers.' }),
+            },
+            { description: 'One weighted preference for nodes.' },
+          ),
+          { description: 'Nodes the scheduler prefers for the pods, by weight.' },
+        ),
+      ),
+    },
+    options,
+  );
+}
+
+/** meta/v1 LabelSelector: labels that must match, and requirements, ANDed. */
+export function LabelSelector(options: Described) {
+  return Type.Object(
+    {
+      matchLabels: Type.Optional(StringMap({ description: 'Labels that must all match exactly.' })),
+      matchExpressions: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              key: Type.String({ description: 'The label key.' }),
+              operator: StringEnum(LABEL_SELECTOR_OPERATORS, {
+                description: 'How the value is compared: In, NotIn, Exists or DoesNotExist.',
+              }),
+              values: Type.Optional(
+                StringList({ description: 'Values to compare with: some for In and NotIn, none for Exists and DoesNotExist.' }, 'One value.'),
+              ),
+            },
+            { description: 'One requirement on a label.' },
+          ),
+          { description: 'Requirements on labels, ANDed.' },
+        ),
+      ),
+    },
+    { ...options, 'x-kubernetes-map-type': 'atomic' },
+  );
+}
+export type LabelSelector = Static<ReturnType<typeof LabelSelector>>;
+
+/** core/v1 PodAffinityTerm: pods selected by labels in some namespaces, within a topology domain. */
+function PodAffinityTerm(options: Described) {
+  return Type.Object(
+    {
+      labelSelector: Type.Optional(LabelSelector({ description: 'The pods this term selects; none when unset.' })),
+      namespaceSelector: Type.Optional(
+        LabelSelector({ description: 'Namespaces searched, by label, in addition to namespaces; {} means all.' }),
+      ),
+      namespaces: Type.Optional(
+        StringList({ description: "Namespaces searched; the pod's own namespace when this and namespaceSelector are unset." }, 'A namespace.'),
+      ),
+      topologyKey: Type.String({ description: 'Node label whose value defines the topology domain, for example kubernetes.io/hostname.', minLength: 1 }),
+      matchLabelKeys: Type.Optional(
+        StringList({ description: "Pod label keys whose values, taken from the incoming pod, are ANDed into labelSelector." }, 'A label key.'),
+      ),
+      mismatchLabelKeys: Type.Optional(
+        StringList({ description: "Pod label keys whose values, taken from the incoming pod, must differ in the selected pods." }, 'A label key.'),
+      ),
+    },
+    options,
+  );
+}
+
+/** core/v1 PodAffinity and PodAntiAffinity (the same shape; `attract` tells which). */
+function PodAffinityRules(options: Described, attract: boolean) {
+  const relation = attract ? 'with' : 'away from';
+  return Type.Object(
+    {
+      requiredDuringSchedulingIgnoredDuringExecution: Type.Optional(
+        Type.Array(PodAffinityTerm({ description: `Pods this pod must be scheduled ${relation}, within the topology domain.` }), {
+          description: `Terms the pods must meet, ANDed: scheduled ${relation} the selected pods.`,
+        }),
+      ),
+      preferredDuringSchedulingIgnoredDuringExecution: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              weight: TermWeight(),
+              podAffinityTerm: PodAffinityTerm({ description: `Pods this pod prefers to be scheduled ${relation}.` }),
+            },
+            { description: 'One weighted pod affinity term.' },
+          ),
+          { description: `Terms the scheduler prefers, by weight: scheduled ${relation} the selected pods.` },
+        ),
+      ),
+    },
+    options,
+  );
+}
+
+/** core/v1 Affinity: node affinity, pod affinity and pod anti-affinity, modelled field by field. */
+export function Affinity(options: Described) {
+  return Type.Object(
+    {
+      nodeAffinity: Type.Optional(NodeAffinity({ description: 'Node affinity scheduling rules of the pods.' })),
+      podAffinity: Type.Optional(
+        PodAffinityRules({ description: 'Rules to schedule the pods in the same domain as other pods.' }, true),
+      ),
+      podAntiAffinity: Type.Optional(
+        PodAffinityRules({ description: 'Rules to schedule the pods away from other pods.' }, false),
+      ),
+    },
+    options,
+  );
+}
+export type Affinity = Static<ReturnType<typeof Affinity>>;
 
 /** The Neo4j image. `repo` and `tag` are required; `pullPolicy` defaults to IfNotPresent. */
 export function ImageSpec(options: Described) {

@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { KindDefinition } from './kind.js';
 import { InstalledPlugins } from './plugin.js';
 import {
+  Affinity,
   AuthSpec,
   BackupsSpec,
   Endpoints,
@@ -23,7 +24,7 @@ import {
   UISpec,
   Warnings,
 } from './shared.js';
-import { Conditions, Embedded, StringEnum, StringMap, Timestamp } from './types.js';
+import { Conditions, StringEnum, StringMap, Timestamp } from './types.js';
 
 /** `spec` of a Neo4jEnterpriseStandalone; `image` and `storage` are required. */
 export const StandaloneSpecSchema = Type.Object(
@@ -37,7 +38,7 @@ export const StandaloneSpecSchema = Type.Object(
     ),
     nodeSelector: Type.Optional(StringMap({ description: 'Node labels the server pod must run on.' })),
     tolerations: Type.Optional(TolerationList({ description: 'Tolerations of the server pod.' })),
-    affinity: Type.Optional(Embedded({ description: 'Affinity of the server pod (core/v1 Affinity), copied verbatim.' })),
+    affinity: Type.Optional(Affinity({ description: 'Affinity of the server pod (core/v1 Affinity).' })),
     config: Type.Optional(
       StringMap({ description: 'Extra neo4j.conf settings, by setting name; clustering settings are rejected.' }),
     ),

@@ -36,27 +36,6 @@ export function IntOrString(options: Described) {
   });
 }
 
-/**
- * An embedded Kubernetes object we pass through without modelling (affinity, a Job container
- * template): the API server keeps its content as is.
- */
-export function Embedded(options: Described) {
-  return Type.Unsafe<Record<string, unknown>>({
-    ...options,
-    type: 'object',
-    'x-kubernetes-preserve-unknown-fields': true,
-  });
-}
-
-/** A list of embedded, unmodelled Kubernetes objects. */
-export function EmbeddedList(options: Described, itemDescription: string) {
-  return Type.Unsafe<Record<string, unknown>[]>({
-    ...options,
-    type: 'array',
-    items: { type: 'object', description: itemDescription, 'x-kubernetes-preserve-unknown-fields': true },
-  });
-}
-
 /** An RFC 3339 timestamp as Kubernetes serializes `metav1.Time`. */
 export function Timestamp(options: Described) {
   return Type.String({ ...options, format: 'date-time' });

@@ -49,6 +49,12 @@ const SERVER: Allowance[] = [
   { place: /^spec\.resources\.claims\.\[\]\.(name|request)$/u, to: new RegExp(`^${CONTAINER}\\.resources\\.claims\\[\\]\\.(name|request)$`, 'u'), why: 'resource claims, passed through' },
   { place: /^spec\.resources\.(limits|requests)\.\* \(key\)$/u, to: new RegExp(`^${CONTAINER}\\.resources\\.(limits|requests)\\.<token> \\(key\\)$`, 'u'), why: 'resource names' },
   { place: /^spec\.env\.\[\]\.(name|value)$/u, to: new RegExp(`^${CONTAINER}\\.env\\[\\]\\.(name|value)$`, 'u'), why: 'the user’s environment variables, set on purpose' },
+  {
+    place: /^spec\.env\.\[\]\.valueFrom\.\w+\.\w+$/u,
+    to: new RegExp(`^${CONTAINER}\\.env\\[\\]\\.valueFrom\\.\\w+\\.\\w+$`, 'u'),
+    why: 'the sources of the user’s environment variables (references), set on purpose',
+  },
+  { place: /^spec\.affinity\./u, to: new RegExp(`^${POD}\\.affinity\\.`, 'u'), why: 'the user’s affinity: scheduling configuration' },
   { place: 'spec.nodeSelector.*', to: new RegExp(`^${POD}\\.nodeSelector\\.<entry>$`, 'u'), why: 'scheduling configuration' },
   { place: 'spec.nodeSelector.* (key)', to: new RegExp(`^${POD}\\.nodeSelector\\.<token> \\(key\\)$`, 'u'), why: 'scheduling configuration' },
   { place: /^spec\.tolerations\.\[\]\.(key|operator|value|effect)$/u, to: new RegExp(`^${POD}\\.tolerations\\[\\]\\.(key|operator|value|effect)$`, 'u'), why: 'scheduling configuration' },

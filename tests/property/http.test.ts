@@ -21,10 +21,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates, describeCall, prepare, type Prepared } from './support/candidates.js';
 import { checkError, checkOk } from './support/checks.js';
 import { DEADLINE_MS, params } from './support/config.js';
-import { admission, describeAnswer, hasUncheckedEdits, hookBody, HOOKS, kindContexts, poisoned, rejected, UNCHECKED_PASS_THROUGH, withSpec, type KindContext } from './support/kinds.js';
+import { admission, describeAnswer, hookBody, HOOKS, kindContexts, poisoned, rejected, withSpec, type Base, type KindContext } from './support/kinds.js';
 import { applyMutations, type Mutation, type Path } from './support/mutations.js';
 import { startSandbox, type Sandbox } from './support/sandbox.js';
-import { freeFormPaths, schemaAt } from './support/schema-arbitrary.js';
+import { freeFormPaths, schemaAt, type JsonSchema, type Step } from './support/schema-arbitrary.js';
 import { schemaError } from '../support/k8s-schemas.js';
 
 const contexts = kindContexts();
@@ -86,19 +86,92 @@ const RAW_REPRODUCTIONS: Record<string, Reproduction[]> = {
 const hasKnownRawGap = (plural: string) => (RAW_REPRODUCTIONS[plural] ?? []).some((r) => r.knownGap);
 
 /**
- * Kinds that copy a free-form field (the CRD has `x-kubernetes-preserve-unknown-fields` there, so
- * the API server admits anything) into a child unchecked: a malformed `spec.affinity` or
- * `env[].valueFrom` gives a child the API server will refuse on apply, while the parent's status
- * says nothing. `it.fails` until the field gets a schema or a check.
+ * Kubernetes content copied into children (core/v1 Affinity, EnvVarSource): once free-form
+ * (`x-kubernetes-preserve-unknown-fields`), now modelled in the CRD, so a malformed value is refused
+ * at admission, and by the hook (status Failed, children frozen) when it bypassed the schema,
+ * instead of giving a child the API server refuses on apply. Malformed values by property name:
+ * wrong types, missing required fields, values outside Kubernetes' enums and bounds, and (for
+ * valueFrom) no source or two.
  */
-const KNOWN_FREE_FORM_GAPS = new Set(['neo4jenterpriseclusters', 'neo4jenterprisestandalones', 'neo4jrestores']);
+const MALFORMED_COPIED: Record<string, readonly unknown[]> = {
+  affinity: [
+    { nodeAffinity: false },
+    { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
+    { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Sometimes' }] }] } } },
+    { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: {} }] } },
+    { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'x' } } }] } },
+    { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 101, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } },
+    { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'zone', labelSelector: { matchExpressions: [{ key: 'a', operator: 'Gt' }] } }] } },
+  ],
+  valueFrom: [
+    { secretKeyRef: false },
+    {},
+    { secretKeyRef: { name: 's' } },
+    { secretKeyRef: { name: 's', key: 'k' }, fieldRef: { fieldPath: 'metadata.name' } },
+    { resourceFieldRef: { resource: 'limits.memory', divisor: '1 Mi' } },
+  ],
+};
+
+/** A well-formed value of each MALFORMED_COPIED property: the control, admitted where the junk is not. */
+const WELL_FORMED_COPIED: Record<string, unknown> = {
+  affinity: {
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }] } },
+    podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } } }] },
+  },
+  valueFrom: { secretKeyRef: { name: 's', key: 'k' } },
+};
+
+/** Schema paths (`[]` for items) of every property named in MALFORMED_COPIED. */
+function copiedPaths(schema: JsonSchema, path: Step[] = []): Step[][] {
+  const out: Step[][] = [];
+  if (schema.properties && typeof schema.properties === 'object') {
+    for (const [key, child] of Object.entries(schema.properties as Record<string, JsonSchema>)) {
+      if (Object.hasOwn(MALFORMED_COPIED, key)) out.push([...path, key]);
+      else out.push(...copiedPaths(child, [...path, key]));
+    }
+  }
+  if (schema.type === 'array' && schema.items && typeof schema.items === 'object') out.push(...copiedPaths(schema.items as JsonSchema, [...path, '[]']));
+  return out;
+}
 
 /**
- * Kinds that copy a loosely typed field into a child unchecked (kinds.ts UNCHECKED_PASS_THROUGH:
- * `tolerations[].operator` and `effect` have no enum in the CRD): a typo gives a StatefulSet the
- * API server refuses. `it.fails` until the CRD gets the enums or the reconciler checks them.
+ * Fields copied into children whose values Kubernetes restricts: the CRD restricts them too (an
+ * enum), so a typo is refused at admission rather than by the child's apply.
  */
-const KNOWN_PASS_THROUGH_GAPS = new Set(['neo4jenterpriseclusters', 'neo4jenterprisestandalones']);
+const RESTRICTED_PASS_THROUGH: readonly { path: Step[]; allowed: readonly string[] }[] = [
+  { path: ['tolerations', '[]', 'operator'], allowed: ['Exists', 'Equal'] },
+  { path: ['tolerations', '[]', 'effect'], allowed: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+];
+
+/** `spec` with `value` at `path` (the first item of each list, an env entry named so it is admissible). */
+function specWith(ctx: KindContext, base: Base, path: Step[], value: unknown): Record<string, unknown> {
+  const at: Path = path.map((step) => (step === '[]' ? 0 : step));
+  const edits: Mutation[] = [{ op: 'set', path: at, value, why: 'graft' }];
+  if (path.at(-1) === 'valueFrom') edits.push({ op: 'set', path: [...at.slice(0, -1), 'name'], value: 'JUNK', why: 'graft' });
+  return applyMutations(base.parent.spec, edits, ctx.specSchema) as Record<string, unknown>;
+}
+
+/** How admission names the field at a schema path (first items), e.g. `spec.env[0].valueFrom`. */
+function fieldName(path: Step[]): string {
+  return `spec${path.map((step) => (step === '[]' ? '[0]' : `.${step}`)).join('')}`;
+}
+
+/**
+ * `value` at `path` must be refused by the schema, for that field alone (the same spec with a
+ * well-formed value is admitted); and the hook, sent it anyway (a CR that bypassed the schema),
+ * answers 200 with a rejected phase.
+ */
+async function expectRefused(ctx: KindContext, base: Base, path: Step[], value: unknown, control: unknown): Promise<void> {
+  const where = `${base.id} ${path.join('.')} = ${JSON.stringify(value)}`;
+  expect(admission(ctx, withSpec(base, specWith(ctx, base, path, control))).errors, `${where}: the control`).toEqual([]);
+  const raw = withSpec(base, specWith(ctx, base, path, value));
+  const { errors } = admission(ctx, raw);
+  expect(errors, `${where}: the CRD schema refuses it`).not.toEqual([]);
+  for (const error of errors) expect(error.startsWith(fieldName(path)), `${where}: ${error}`).toBe(true);
+  const answer = await sandbox.post(ctx.plural, 'sync', hookBody(ctx, 'sync', raw, base.observed), { now: base.now });
+  expect(answer.statusCode, `${where}: ${describeAnswer(answer)}`).toBe(200);
+  expect(rejected(answer.body), `${where}: ${describeAnswer(answer)}`).toBe(true);
+}
 
 const RUNS = 40;
 const STRICT_RUNS = 40;
@@ -134,9 +207,8 @@ describe.each(contexts.map((c) => [c.plural, c] as const))('%s: bad specs throug
           if (answer.statusCode === 200) {
             seen.ok++;
             if (rejected(answer.body)) seen.rejectedPhase++;
-            // Children built from a raw spec may carry its mistyped values (the strict property's
-            // business), and loosely typed fields are known gaps (kinds.ts UNCHECKED_PASS_THROUGH).
-            checkOk(ctx, call, answer, { childSchemas: call.admitted && !hasUncheckedEdits(ctx, call.parent.spec) });
+            // Children built from a raw spec may carry its mistyped values (the strict property's business).
+            checkOk(ctx, call, answer, { childSchemas: call.admitted });
           } else {
             seen[answer.statusCode >= 500 ? 'serverError' : 'clientError']++;
             checkError(call, answer);
@@ -172,19 +244,12 @@ describe.each(contexts.map((c) => [c.plural, c] as const))('%s: bad specs throug
   );
 
   const freeForm = freeFormPaths(ctx.specSchema);
-  const freeFormTest = freeForm.length === 0 ? it.skip : KNOWN_FREE_FORM_GAPS.has(plural) ? it.fails : it;
-  freeFormTest(
-    `a malformed free-form field (${freeForm.map((p) => p.join('.')).join(', ') || 'none'}) is rejected or never reaches a child${KNOWN_FREE_FORM_GAPS.has(plural) ? ' [known gap: copied unchecked into an invalid child]' : ''}`,
+  it.skipIf(freeForm.length === 0)(
+    `a malformed free-form field (${freeForm.map((p) => p.join('.')).join(', ') || 'none'}) is rejected or never reaches a child`,
     async () => {
       for (const base of ctx.bases.filter((b) => !b.finalizing)) {
         for (const path of freeForm) {
-          const at: Path = path.map((step) => (step === '[]' ? 0 : step));
-          const last = path.at(-1);
-          const junk: unknown = last === 'affinity' ? { nodeAffinity: false } : last === 'valueFrom' ? { secretKeyRef: false } : { unknownField: { nested: false } };
-          const edits: Mutation[] = [{ op: 'set', path: at, value: junk, why: 'graft' }];
-          // An env entry needs its name to be admitted.
-          if (last === 'valueFrom') edits.push({ op: 'set', path: [...at.slice(0, -1), 'name'], value: 'JUNK', why: 'graft' });
-          const { admitted } = admission(ctx, withSpec(base, applyMutations(base.parent.spec, edits, ctx.specSchema)));
+          const { admitted } = admission(ctx, withSpec(base, specWith(ctx, base, path, { unknownField: { nested: false } })));
           if (!admitted) continue;
           const answer = await sandbox.post(plural, 'sync', hookBody(ctx, 'sync', admitted, base.observed), { now: base.now });
           expect(answer.statusCode, `${base.id} ${path.join('.')}`).toBe(200);
@@ -197,29 +262,35 @@ describe.each(contexts.map((c) => [c.plural, c] as const))('%s: bad specs throug
     },
     180_000,
   );
+
+  const copied = copiedPaths(ctx.specSchema);
+  const syncBase = ctx.bases.find((b) => !b.finalizing);
+  it.skipIf(copied.length === 0 || !syncBase)(
+    `Kubernetes content copied into children (${copied.map((p) => p.join('.')).join(', ') || 'none'}) is modelled: a malformed value is refused by the CRD schema, and by the hook (200, rejected) when it bypassed it`,
+    async () => {
+      for (const path of copied) {
+        expect(freeForm.some((f) => f.join('.') === path.join('.')), `${path.join('.')} is free-form`).toBe(false);
+        const name = path.at(-1)!;
+        for (const junk of MALFORMED_COPIED[name]!) await expectRefused(ctx, syncBase!, path, junk, WELL_FORMED_COPIED[name]);
+      }
+    },
+    180_000,
+  );
 });
 
-describe('known gaps: loosely typed fields copied into children', () => {
+describe('loosely typed fields copied into children are restricted by the CRD', () => {
   for (const ctx of contexts) {
-    const paths = UNCHECKED_PASS_THROUGH.filter(({ path }) => schemaAt(ctx.specSchema, path) !== undefined);
-    const test = paths.length === 0 ? it.skip : KNOWN_PASS_THROUGH_GAPS.has(ctx.plural) ? it.fails : it;
-    test(`${ctx.plural}: ${paths.map((p) => p.path.join('.')).join(', ') || 'none'} outside ${paths.map((p) => p.allowed.join('|')).join(', ')} is rejected or never reaches a child`, async () => {
-      for (const { path } of paths) {
-        for (const base of ctx.liveBases) {
-          const at: Path = path.map((step) => (step === '[]' ? 0 : step));
-          const spec = applyMutations(base.parent.spec, [{ op: 'set', path: at, value: 'Sometimes', why: 'graft' }], ctx.specSchema);
-          const { admitted } = admission(ctx, withSpec(base, spec));
-          // An enum in the CRD is one way to close the gap.
-          if (!admitted) continue;
-          const answer = await sandbox.post(ctx.plural, 'sync', hookBody(ctx, 'sync', admitted, base.observed), { now: base.now });
-          expect(answer.statusCode, `${base.id} ${path.join('.')}`).toBe(200);
-          if (rejected(answer.body)) continue;
-          for (const child of answer.body.children as Parameters<typeof schemaError>[0][]) {
-            expect(schemaError(child), `${base.id} ${path.join('.')}`).toBeUndefined();
-          }
+    const paths = RESTRICTED_PASS_THROUGH.filter(({ path }) => schemaAt(ctx.specSchema, path) !== undefined);
+    it.skipIf(paths.length === 0 || ctx.liveBases.length === 0)(
+      `${ctx.plural}: ${paths.map((p) => p.path.join('.')).join(', ') || 'none'} outside ${paths.map((p) => p.allowed.join('|')).join(', ')} is refused by the CRD schema, and by the hook (200, rejected) when it bypassed it`,
+      async () => {
+        for (const { path, allowed } of paths) {
+          expect([...((schemaAt(ctx.specSchema, path)?.enum as string[] | undefined) ?? [])].sort(), path.join('.')).toEqual([...allowed].sort());
+          for (const base of ctx.liveBases) await expectRefused(ctx, base, path, 'Sometimes', allowed[0]);
         }
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
   }
 });
 

@@ -17,8 +17,7 @@ import { RECONCILERS } from '../../../lib/registry.js';
 import type { SyncRequestBody } from '../../../lib/schemas/envelope.js';
 import { asObserved } from '../../support/applied.js';
 import { loadCases } from '../../support/fixtures.js';
-import { isEqual } from 'lodash-es';
-import { freeFormPaths, valuesAt, type JsonSchema, type Step } from './schema-arbitrary.js';
+import type { JsonSchema } from './schema-arbitrary.js';
 
 /**
  * Status phases meaning "the reconciler rejected this spec" (children frozen): `Failed` for most
@@ -78,29 +77,6 @@ export function kindContexts(): KindContext[] {
     const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
     return { reconciler, plural: reconciler.kind.plural, schema, specSchema: properties.spec ?? {}, bases, liveBases };
   });
-}
-
-/**
- * Fields the CRD leaves looser than the child field they are copied into, so the API server
- * admits a spec whose child it will then refuse on apply (Metacontroller retries, the parent's
- * status says nothing). Known gaps, reproduced by `it.fails` tests in http.test.ts; the
- * properties do not hold such specs to "every child is schema-valid" (hasUncheckedEdits).
- */
-export const UNCHECKED_PASS_THROUGH: readonly { path: Step[]; allowed: readonly string[] }[] = [
-  { path: ['tolerations', '[]', 'operator'], allowed: ['Exists', 'Equal'] },
-  { path: ['tolerations', '[]', 'effect'], allowed: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
-];
-
-/**
- * Whether `spec` holds, in a free-form field (spec.affinity, env[].valueFrom...: the API server
- * admits anything there), a value no fixture has, or a value outside what a pass-through field's
- * child accepts: either can yield a child the API server refuses (a known gap).
- */
-export function hasUncheckedEdits(ctx: KindContext, spec: unknown): boolean {
-  const freeForm = freeFormPaths(ctx.specSchema).some((path) =>
-    valuesAt(spec, path).some((v) => !(isRecord(v) && Object.keys(v).length === 0) && !ctx.bases.some((b) => valuesAt(b.parent.spec, path).some((known) => isEqual(known, v)))),
-  );
-  return freeForm || UNCHECKED_PASS_THROUGH.some(({ path, allowed }) => valuesAt(spec, path).some((v) => !allowed.includes(v as string)));
 }
 
 /** What the API server would do with a parent: admitted (pruned, defaulted) or rejected with errors. */
