@@ -218,9 +218,10 @@ export type ResolvedName = { ok: true; name: CatalogueName } | { ok: false; reas
  */
 export function resolvePluginName(requested: string): ResolvedName {
   const key = requested.trim().toLowerCase();
-  const direct = ENTRIES.find((e) => e.name === key)?.name ?? ALIASES[key];
+  // Own keys only: a name such as `constructor` must not find an Object.prototype member.
+  const direct = ENTRIES.find((e) => e.name === key)?.name ?? (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined);
   if (direct) return { ok: true, name: direct };
-  const retired = RETIRED[key];
+  const retired = Object.hasOwn(RETIRED, key) ? RETIRED[key] : undefined;
   if (retired) return { ok: false, reason: retired };
   return {
     ok: false,

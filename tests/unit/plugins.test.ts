@@ -92,6 +92,14 @@ function pluginBlock(text: string): Record<string, string> {
 }
 
 describe('catalogue', () => {
+  it('refuses a name that is an Object.prototype member with the catalogue message (it once resolved and then crashed)', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const resolved = resolvePluginName(name);
+      expect(resolved.ok, name).toBe(false);
+      expect(resolved.ok ? '' : resolved.reason).toContain('is not in the Docker image\'s NEO4J_PLUGINS catalogue');
+    }
+  });
+
   it('maps the operator\'s names and product names to the Docker image\'s catalogue names', () => {
     expect(resolvePluginName('gds')).toEqual({ ok: true, name: 'graph-data-science' });
     expect(resolvePluginName('graph-data-science')).toEqual({ ok: true, name: 'graph-data-science' });
