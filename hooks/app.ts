@@ -15,6 +15,7 @@ import { runCustomize, runSync, type HookName } from '../lib/hook/run.js';
 import type { K8sObject } from '../lib/k8s/object.js';
 import { createHash } from 'node:crypto';
 import { bearerChecker } from './auth.js';
+import { parseJsonBody } from './json-body.js';
 import { createMetrics } from './metrics.js';
 import { startLoadMonitor } from './overload.js';
 
@@ -81,6 +82,14 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // Hook bodies are JSON only: without its built-in text parser, text/plain gets the same 415 as
   // every other type instead of reaching the envelope check as a string (400).
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.decorate('draining', false);
 
   const maxDelay = options.maxEventLoopDelayMs ?? 1000;
