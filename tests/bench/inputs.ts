@@ -30,6 +30,16 @@ function steadyState(parent: unknown, extra: K8sObject[] = []): SyncRequestBody 
   return buildSyncRequest(reconciler, { ...first.parent, status: first.response.status }, [...observed, ...extra]);
 }
 
+/** A Neo4jPlugin for the generated large cluster, as Metacontroller sends a related object. */
+function plugin(name: string, version: string, config: Record<string, string>): K8sObject {
+  return {
+    apiVersion: 'neo4j.neo4j.com/v1alpha1',
+    kind: 'Neo4jPlugin',
+    metadata: { name, namespace: 'shop', uid: `00000000-0000-4000-a000-${name.length.toString().padStart(12, '0')}`, generation: 1, creationTimestamp: '2025-12-31T00:00:00Z' },
+    spec: { clusterRef: 'big', name, version, config },
+  } as K8sObject;
+}
+
 function fixtureParent(plural: string, name: string): unknown | undefined {
   const path = join(new URL('../../fixtures', import.meta.url).pathname, plural, name, 'parent.yaml');
   return existsSync(path) ? parse(readFileSync(path, 'utf8')) : undefined;
@@ -46,7 +56,7 @@ export function benchInputs(): BenchInput[] {
   big.spec.tls = { mode: 'cert-manager', issuerRef: { name: 'ca-issuer', kind: 'ClusterIssuer' } };
   big.spec.resources = { limits: { cpu: '8', memory: '32Gi' }, requests: { cpu: '4', memory: '32Gi' } };
   big.spec.config = { 'db.transaction.timeout': '60s', 'db.lock.acquisition.timeout': '30s', 'dbms.security.procedures.unrestricted': 'apoc.*,gds.*' };
-  inputs.push({ label: 'cluster, 20 servers, TLS, steady state', plural: 'neo4jenterpriseclusters', body: steadyState(big) });
+  inputs.push({ label: 'cluster, 20 servers, TLS, 2 plugins, steady state', plural: 'neo4jenterpriseclusters', body: steadyState(big, [plugin('apoc', '2025.06.0', { 'apoc.export.file.enabled': 'true' }), plugin('graph-data-science', '2.20.0', { 'gds.arrow.enabled': 'true' })]) });
   for (const c of loadCases()) {
     if (c.plural === 'neo4jenterpriseclusters') continue;
     if (inputs.some((i) => i.plural === c.plural)) continue;
