@@ -8,10 +8,13 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { runSync } from '../../lib/hook/run.js';
-import { reconcilerFor } from '../../lib/registry.js';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from '../support/fixtures.js';
 import { benchInputs, type BenchInput } from './inputs.js';
+
+// Time the compiled code the service runs (dist/, built by `npm run bench`), not tsx's transpilation.
+const { runSync } = (await import(pathToFileURL(join(ROOT, 'dist/lib/hook/run.js')).href)) as typeof import('../../lib/hook/run.js');
+const { reconcilerFor } = (await import(pathToFileURL(join(ROOT, 'dist/lib/registry.js')).href)) as typeof import('../../lib/registry.js');
 
 const QUICK = process.argv.includes('--quick');
 const HTTP_SECONDS = QUICK ? 2 : 8;
