@@ -13,7 +13,7 @@ import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1.js';
 import type { ConfigMap, Container, EnvVar, PodSpec, PodTemplateSpec, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { BackupSpec } from '../schemas/backup.js';
 import type { K8sObject } from '../k8s/object.js';
-import { NEO4J_UID } from '../cluster/children.js';
+import { neo4jContainerSecurityContext, neo4jPodSecurityContext } from '../neo4j/pod.js';
 import { backupArgs, BACKUP_SCRIPT, parseMaxAge, SCRATCH_MOUNT } from './command.js';
 import { backupLabels, type BackupNames } from './names.js';
 import { BACKUP_MOUNT, cloudAccess, effectiveCloud, type BackupDestination, type CloudAccess } from './storage.js';
@@ -86,13 +86,7 @@ function backupContainer(model: BackupModel): Container {
       ...(target.tls ? { additionalConfig: BACKUP_CLIENT_CONFIG_PATH } : {}),
     }),
     env: backupEnv(model),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: neo4jContainerSecurityContext(),
     volumeMounts: mounts,
   };
 }
@@ -106,14 +100,7 @@ function backupPod(model: BackupModel, component: 'backup' | 'backup-cron'): Pod
   const spec: PodSpec = {
     restartPolicy: 'Never',
     ...(access.serviceAccountName ? { serviceAccountName: access.serviceAccountName } : { automountServiceAccountToken: false }),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      fsGroup: NEO4J_UID,
-      fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: neo4jPodSecurityContext(),
     ...(target.pullSecrets.length ? { imagePullSecrets: target.pullSecrets.map((name) => ({ name })) } : {}),
     containers: [backupContainer(model)],
     volumes,

@@ -31,7 +31,7 @@
  * goes (`persistentVolumeClaimRetentionPolicy.whenDeleted: Retain`): backups outlive the cluster
  * CR and a removed `spec.backups`; re-adding it reuses `backup-storage-<c>-backup-0`.
  */
-import { neo4jPodSecurityContext } from '../neo4j/pod.js';
+import { neo4jContainerSecurityContext, neo4jPodSecurityContext } from '../neo4j/pod.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Container, EnvVar, PodSpec, Service, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { ClusterSpec } from '../schemas/cluster.js';
@@ -57,7 +57,6 @@ import {
   type Findings,
 } from '../backup/storage.js';
 import { BACKUP_CLIENT_CONFIG_PATH, backupTlsMounts, buildBackupClientConfigMap, type BackupTls } from '../backup/tls.js';
-import { NEO4J_UID } from './children.js';
 import { clusterLabels } from './labels.js';
 import type { ClusterModel } from './model.js';
 
@@ -377,13 +376,7 @@ function agentContainer(agent: AgentModel): Container {
     args: backupAgentArgs(model, agent.tls !== undefined),
     env: agentEnv(agent),
     resources: structuredClone(BACKUP_AGENT_RESOURCES) as Container['resources'],
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: neo4jContainerSecurityContext(),
     volumeMounts: mounts,
   };
 }

@@ -20,6 +20,7 @@ import { parseNeo4jVersion } from '../neo4j/version.js';
 import { NODE_RELATED, needsZoneDiscovery, nodesRule } from '../placement/zones.js';
 import { observedPluginStatus, PLUGIN_RELATED, pluginsRule, targetPlugins } from '../plugins/target.js';
 import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet, CONFIG_HASH_ANNOTATION } from './children.js';
+import { FEATURE_EXPOSURE_CHILDREN, FEATURE_SECRET_CHILDREN } from '../features/deployment.js';
 import { featureChildren, featureFindings } from './features.js';
 import { backupAgentChildren, backupAgentFindings } from './backup-agent.js';
 import { clusterModel, type Cluster } from './model.js';
@@ -32,9 +33,7 @@ import { validateCluster } from './validate.js';
 
 /** Child types of a cluster, in the order Metacontroller should create them. */
 export const CLUSTER_CHILDREN: readonly ChildResource[] = [
-  // The TLS and credential Secrets come first: the servers cannot start without them.
-  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', resource: 'certificates', updateStrategy: 'InPlace', integration: 'cert-manager' },
-  { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', resource: 'externalsecrets', updateStrategy: 'InPlace', integration: 'external-secrets' },
+  ...FEATURE_SECRET_CHILDREN,
   { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'ServiceAccount', resource: 'serviceaccounts', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
@@ -42,9 +41,7 @@ export const CLUSTER_CHILDREN: readonly ChildResource[] = [
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', updateStrategy: 'InPlace' },
   // Drain Jobs of a scale-in (lib/cluster/scale.ts): one per decision, never re-run or replaced.
   { apiVersion: 'batch/v1', kind: 'Job', resource: 'jobs', updateStrategy: 'OnDelete' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', resource: 'ingresses', updateStrategy: 'InPlace' },
-  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', resource: 'servicemonitors', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
-  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', resource: 'prometheusrules', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
+  ...FEATURE_EXPOSURE_CHILDREN,
 ];
 
 /** Re-exported from its shared home, lib/k8s/frozen.ts, for existing importers. */

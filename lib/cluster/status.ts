@@ -8,46 +8,14 @@
  * cluster that was not there).
  */
 import { buildConditions, type ConditionInput } from '../k8s/conditions.js';
-import type { HookRequest } from '../hook/reconciler.js';
-import { PORTS } from '../neo4j/config.js';
+import { deploymentEndpoints, deploymentStatusResult, previousStatusString, readyCondition, readyProgressing, validationFailedPhase, type DeploymentStatusInput, type DeploymentStatusResult } from '../neo4j/deployment-status.js';
 import type { Cluster } from './model.js';
 import type { ClusterNames } from './names.js';
-import type { ServerSetObservation } from './observation.js';
 import { imageTag } from './observation.js';
 import type { RolloutReport } from './upgrade.js';
 
-/** Seconds until the next sync while something is still changing. */
-export const PROGRESS_RESYNC_SECONDS = 15;
-
-/** Connection details of a cluster (endpoints are derived from names, not observed). */
-export function clusterEndpoints(names: ClusterNames, namespace: string, tls: boolean) {
-  const client = names.serviceFqdn(names.client);
-  return {
-    bolt: `bolt://${client}:${PORTS.bolt}`,
-    http: `http://${client}:${PORTS.http}`,
-    ...(tls ? { https: `https://${client}:${PORTS.https}` } : {}),
-    internal: { headless: names.serviceFqdn(names.headless), client },
-    connectionExamples: {
-      portForward: `kubectl port-forward -n ${namespace} svc/${names.client} ${PORTS.http}:${PORTS.http} ${PORTS.bolt}:${PORTS.bolt}`,
-      browserURL: `http://localhost:${PORTS.http}`,
-      boltURI: `${tls ? 'bolt+ssc' : 'bolt'}://localhost:${PORTS.bolt}`,
-      neo4jURI: `${tls ? 'neo4j+s' : 'neo4j'}://${client}:${PORTS.bolt}`,
-      pythonExample: `GraphDatabase.driver("${tls ? 'neo4j+s' : 'neo4j'}://${client}:${PORTS.bolt}", auth=(username, password))`,
-      javaExample: `GraphDatabase.driver("${tls ? 'neo4j+s' : 'neo4j'}://${client}:${PORTS.bolt}", AuthTokens.basic(username, password))`,
-    },
-  };
-}
-
 /** Inputs of {@link clusterStatus}. */
-export interface StatusInput {
-  request: HookRequest<Cluster>;
-  names: ClusterNames;
-  observed: ServerSetObservation | undefined;
-  warnings: string[];
-  /** Validation errors; non-empty means phase Failed. */
-  errors: string[];
-  /** The pod template we emit differs from the observed one: a rollout is pending or running. */
-  rolling: boolean;
+export interface StatusInput extends DeploymentStatusInput<Cluster, ClusterNames> {
   /** What the rollout (lib/cluster/upgrade.ts) and scaling (lib/cluster/scale.ts) decided; valid specs only. */
   lifecycle?: {
     rollout?: RolloutReport;
@@ -59,15 +27,7 @@ export interface StatusInput {
 }
 
 /** The status and whether to resync soon. */
-export interface StatusResult {
-  status: Record<string, unknown>;
-  resyncAfterSeconds?: number;
-}
-
-function previousField(previous: unknown, field: 'version' | 'lastUpgradeTime'): string | undefined {
-  const value = (previous as Record<string, unknown> | undefined)?.[field];
-  return typeof value === 'string' ? value : undefined;
-}
+export type StatusResult = DeploymentStatusResult;
 
 function previousUpgradeStatus(previous: unknown): unknown {
   const value = (previous as { upgradeStatus?: unknown } | undefined)?.upgradeStatus;
@@ -85,9 +45,7 @@ export function clusterStatus(input: StatusInput): StatusResult {
   let message: string;
   let progressing: ConditionInput;
   if (errors.length > 0) {
-    phase = 'Failed';
-    message = `Validation failed: ${errors.join('; ')}`;
-    progressing = { type: 'Progressing', status: 'False', reason: 'ValidationFailed', message: 'Changes are held until the spec is fixed; existing objects are left as they are' };
+    ({ phase, message, progressing } = validationFailedPhase(errors));
   } else if (!observed) {
     phase = 'Initializing';
     message = 'Starting cluster reconciliation';
@@ -99,9 +57,10 @@ export function clusterStatus(input: StatusInput): StatusResult {
   } else {
     phase = 'Ready';
     message = 'Neo4j cluster is fully formed and ready';
-    progressing = rolling || !observed.rolledOut
-      ? { type: 'Progressing', status: 'True', reason: 'RollingUpdate', message: `Rolling out a change: ${observed.updatedReplicas}/${observed.replicas} servers updated` }
-      : { type: 'Progressing', status: 'False', reason: 'Stable', message: 'All servers run the desired configuration' };
+    progressing = readyProgressing(rolling, observed.rolledOut, {
+      rolling: `Rolling out a change: ${observed.updatedReplicas}/${observed.replicas} servers updated`,
+      stable: 'All servers run the desired configuration',
+    });
   }
   if (rollout?.phase) {
     phase = rollout.phase;
@@ -109,29 +68,23 @@ export function clusterStatus(input: StatusInput): StatusResult {
   }
   if (rollout?.progressing) progressing = rollout.progressing;
   const scalingDown = errors.length > 0 ? undefined : input.lifecycle?.scalingDown;
-  const readyCondition: ConditionInput = {
-    type: 'Ready',
-    status: phase === 'Ready' ? 'True' : 'False',
-    reason: errors.length > 0 ? 'ValidationFailed' : phase,
-    message,
-  };
   const previous = cluster.status;
   // The version every server runs, ready; during a rollout the one it started from.
   const running = observed?.rolledOut && observed.readyReplicas >= observed.replicas ? imageTag(observed.image) : undefined;
-  const version = rollout ? (rollout.version ?? previousField(previous, 'version')) : (running ?? previousField(previous, 'version'));
+  const version = rollout ? (rollout.version ?? previousStatusString(previous, 'version')) : (running ?? previousStatusString(previous, 'version'));
   const upgradeStatus = rollout ? rollout.upgradeStatus : previousUpgradeStatus(previous);
-  const lastUpgradeTime = rollout ? rollout.lastUpgradeTime : previousField(previous, 'lastUpgradeTime');
+  const lastUpgradeTime = rollout ? rollout.lastUpgradeTime : previousStatusString(previous, 'lastUpgradeTime');
   const status: Record<string, unknown> = {
     phase,
     message,
-    conditions: buildConditions([readyCondition, progressing, ...(scalingDown ? [scalingDown] : [])], previous, cluster.metadata.generation, request.now),
+    conditions: buildConditions([readyCondition(phase, message, errors.length > 0), progressing, ...(scalingDown ? [scalingDown] : [])], previous, cluster.metadata.generation, request.now),
     replicas: { servers, ready },
-    endpoints: clusterEndpoints(names, cluster.metadata.namespace!, cluster.spec.tls?.mode === 'cert-manager'),
+    endpoints: deploymentEndpoints(names, cluster.metadata.namespace!, cluster.spec.tls?.mode === 'cert-manager'),
     ...(version ? { version } : {}),
     ...(lastUpgradeTime ? { lastUpgradeTime } : {}),
     ...(upgradeStatus ? { upgradeStatus } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   const settling = errors.length === 0 && (phase !== 'Ready' || progressing.status === 'True' || input.lifecycle?.settling === true);
-  return { status, ...(settling ? { resyncAfterSeconds: PROGRESS_RESYNC_SECONDS } : {}) };
+  return deploymentStatusResult(status, settling);
 }

@@ -8,59 +8,30 @@
  */
 import type { HookRequest } from '../hook/reconciler.js';
 import type { K8sObject } from '../k8s/object.js';
-import { findObserved } from '../k8s/observed.js';
 import type { Neo4jVersion } from '../neo4j/version.js';
-import { PORTS } from '../neo4j/config.js';
-import type { QueryMonitoring } from '../schemas/shared.js';
 import type { StandaloneSpec } from '../schemas/standalone.js';
-import { featureConflicts, type FeatureSettings } from '../features/settings.js';
-import { buildCertificate, CERT_MANAGER_API, certificateWarning, deploymentTls, serviceDnsNames, type DeploymentTls } from '../tls/certificate.js';
-import { tlsFindings } from '../tls/findings.js';
-import { tlsSettings } from '../tls/settings.js';
-import { adminSecretFor, authExternalSecretFindings, buildExternalSecret } from '../secrets/external-secret.js';
-import { buildIngress, ingressEnabled, ingressErrors } from '../exposure/ingress.js';
-import { alertRules, buildMetricsService, buildPrometheusRule, buildServiceMonitor } from '../monitoring/children.js';
-import { monitoringEnabled, monitoringErrors, monitoringSettings, monitoringWarnings, slowQueryMillis } from '../monitoring/settings.js';
+import type { FeatureSettings } from '../features/settings.js';
+import { certificateNotReady, deploymentFeatureChildren, deploymentFeatures, deploymentFeatureSettings, featureSpecFindings, type DeploymentFeatures } from '../features/deployment.js';
+import { serviceDnsNames } from '../tls/certificate.js';
 import { CLUSTER_DOMAIN } from '../cluster/names.js';
 import { standaloneLabels, standaloneSelector } from './labels.js';
 import type { Standalone, StandaloneModel } from './model.js';
 import type { StandaloneNames } from './names.js';
 
-/** Which optional features a standalone uses, derived from the CR alone. */
-export interface StandaloneFeatureSet {
-  /** Present when spec.tls.mode is cert-manager (the CRD default of a present tls block). */
-  tls?: DeploymentTls;
-  /** Present when spec.queryMonitoring is present and not disabled. */
-  monitoring?: QueryMonitoring;
-  /** The Secret with `username` and `password` the server reads. */
-  adminSecret: string;
-  /** The features' neo4j.conf blocks, in file order (TLS, then monitoring, as for clusters). */
-  settings: FeatureSettings[];
-}
+/** Which optional features a standalone uses (the shared {@link DeploymentFeatures}). */
+export type StandaloneFeatureSet = DeploymentFeatures;
 
 /**
  * The neo4j.conf blocks of a standalone's features: the TLS policies bolt, https and backup (trust
  * from the annotations, live reload from 2025.03) and the monitoring settings. Pure on the CR.
  */
 export function standaloneFeatureSettings(spec: StandaloneSpec, version: Neo4jVersion, annotations: Readonly<Record<string, string>> | undefined): FeatureSettings[] {
-  const tls = deploymentTls(spec.tls, annotations);
-  return [
-    ...(tls ? [tlsSettings(version, tls.trust, 'standalone')] : []),
-    ...(monitoringEnabled(spec.queryMonitoring) ? [monitoringSettings(spec.queryMonitoring)] : []),
-  ];
+  return deploymentFeatureSettings(spec, annotations, version, 'standalone');
 }
 
 /** The features of `standalone` for image `version`. Pure on the CR: never reads observed objects. */
 export function standaloneFeatureSet(standalone: Standalone, names: StandaloneNames, version: Neo4jVersion): StandaloneFeatureSet {
-  const { spec } = standalone;
-  const tls = deploymentTls(spec.tls, standalone.metadata.annotations);
-  const monitoring = monitoringEnabled(spec.queryMonitoring) ? spec.queryMonitoring : undefined;
-  return {
-    ...(tls ? { tls } : {}),
-    ...(monitoring ? { monitoring } : {}),
-    adminSecret: adminSecretFor(spec.auth, names.authSecret),
-    settings: standaloneFeatureSettings(spec, version, standalone.metadata.annotations),
-  };
+  return deploymentFeatures(standalone.spec, standalone.metadata.annotations, version, 'standalone', names.authSecret);
 }
 
 /**
@@ -82,27 +53,11 @@ export function standaloneFeatureLabels(s: string, component: string): Record<st
  */
 export function standaloneFeatureFindings(request: HookRequest<Standalone>, names: StandaloneNames, version: Neo4jVersion): { errors: string[]; warnings: string[] } {
   const standalone = request.parent;
-  const { spec } = standalone;
   const features = standaloneFeatureSet(standalone, names, version);
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  for (const findings of [
-    tlsFindings({ shape: 'standalone', annotations: standalone.metadata.annotations, tls: spec.tls, deployment: features.tls, tlsSecret: names.tlsSecret }),
-    authExternalSecretFindings(spec.auth, names.authSecret, 'standalone'),
-    featureConflicts(features.settings, spec.config ?? {}),
-  ]) {
-    errors.push(...findings.errors);
-    warnings.push(...findings.warnings);
-  }
-  errors.push(...monitoringErrors(spec.queryMonitoring));
-  warnings.push(...monitoringWarnings(spec.queryMonitoring, names.metrics));
-  errors.push(...ingressErrors(spec.service?.ingress, 'spec.service.ingress'));
-  if (features.tls?.source === 'cert-manager') {
-    const observed = findObserved(request.children, 'Certificate', CERT_MANAGER_API, names.certificate, standalone.metadata.namespace);
-    const notReady = certificateWarning(observed, names.tlsSecret, 'standalone');
-    if (notReady) warnings.push(notReady);
-  }
-  return { errors, warnings };
+  const findings = featureSpecFindings({ shape: 'standalone', spec: standalone.spec, annotations: standalone.metadata.annotations, features, names, metricsService: names.metrics });
+  const notReady = certificateNotReady(request, features, names, 'standalone');
+  if (notReady) findings.warnings.push(notReady);
+  return findings;
 }
 
 /**
@@ -116,49 +71,17 @@ export function standaloneCertificateDnsNames(names: StandaloneNames, namespace:
 
 /** The children of the enabled features (none for a CR that enables none). */
 export function standaloneFeatureChildren(model: StandaloneModel): K8sObject[] {
-  const { spec, names, namespace, name, featureSet } = model;
-  const labels = (component: string) => standaloneFeatureLabels(name, component);
-  const children: K8sObject[] = [];
-  if (featureSet.tls?.source === 'cert-manager') {
-    children.push(
-      buildCertificate({
-        name: names.certificate,
-        namespace,
-        labels: labels('tls'),
-        secretName: names.tlsSecret,
-        tls: spec.tls!,
-        commonName: names.serviceFqdn(names.service),
-        dnsNames: standaloneCertificateDnsNames(names, namespace),
-      }),
-    );
-  }
-  const externals = [
-    { config: spec.tls?.externalSecrets, name: names.tlsExternalSecret, target: names.tlsSecret },
-    { config: spec.auth?.externalSecrets, name: names.authExternalSecret, target: names.authSecret },
-  ];
-  for (const { config, name: esName, target } of externals) {
-    if (config?.enabled) children.push(buildExternalSecret({ name: esName, namespace, labels: labels('external-secret'), targetName: target, config }));
-  }
-  const ingress = spec.service?.ingress;
-  if (ingressEnabled(ingress)) {
-    children.push(buildIngress({ name: names.ingress, namespace, labels: labels('ingress'), serviceName: names.service, servicePort: PORTS.http, spec: ingress }));
-  }
-  const monitoring = featureSet.monitoring;
-  if (monitoring) {
-    children.push(buildMetricsService({ namespace, serviceName: names.metrics, serviceLabels: labels('metrics'), selector: standaloneSelector(name) }));
-    children.push(
-      buildServiceMonitor({
-        name: names.serviceMonitor,
-        namespace,
-        labels: labels('query-monitoring'),
-        serviceSelector: { 'app.kubernetes.io/name': 'neo4j', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'metrics' },
-        interval: monitoring.metricsExport?.interval,
-      }),
-    );
-    if (monitoring.metricsExport?.prometheus) {
-      const rules = alertRules({ namespace, serviceName: names.metrics, slowQueryMillis: slowQueryMillis(monitoring) ?? 0, clustered: false });
-      children.push(buildPrometheusRule({ name: names.prometheusRule, namespace, labels: labels('query-alerts'), rules }));
-    }
-  }
-  return children;
+  const { names, namespace, name } = model;
+  return deploymentFeatureChildren({
+    namespace,
+    spec: model.spec,
+    features: model.featureSet,
+    names,
+    labels: (component) => standaloneFeatureLabels(name, component),
+    clientService: names.service,
+    certificateSubject: () => ({ commonName: names.serviceFqdn(names.service), dnsNames: standaloneCertificateDnsNames(names, namespace) }),
+    serverSelector: standaloneSelector(name),
+    metricsServiceSelector: { 'app.kubernetes.io/name': 'neo4j', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'metrics' },
+    clustered: false,
+  });
 }

@@ -14,9 +14,10 @@ import type { K8sObject } from '../k8s/object.js';
 import { frozenChildren } from '../k8s/frozen.js';
 import { keepImmutableFields } from '../k8s/statefulset.js';
 import { checkUpgradePath, parseNeo4jVersion } from '../neo4j/version.js';
-import { CONFIG_HASH_ANNOTATION } from '../cluster/children.js';
+import { CONFIG_HASH_ANNOTATION } from '../neo4j/server-pod.js';
 import { imageTag, observeServerSet, podTemplateChanged, type ServerSetObservation } from '../cluster/observation.js';
 import { buildConfigMap, buildServices, buildStatefulSet } from './children.js';
+import { FEATURE_EXPOSURE_CHILDREN, FEATURE_SECRET_CHILDREN } from '../features/deployment.js';
 import { standaloneFeatureChildren, standaloneFeatureFindings } from './features.js';
 import { standaloneModel, tlsServed, type Standalone } from './model.js';
 import { standaloneNames } from './names.js';
@@ -26,15 +27,11 @@ import { validateStandalone } from './validate.js';
 
 /** Child types of a standalone, in the order Metacontroller should create them. */
 export const STANDALONE_CHILDREN: readonly ChildResource[] = [
-  // The TLS and credential Secrets come first: the server cannot start without them.
-  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', resource: 'certificates', updateStrategy: 'InPlace', integration: 'cert-manager' },
-  { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', resource: 'externalsecrets', updateStrategy: 'InPlace', integration: 'external-secrets' },
+  ...FEATURE_SECRET_CHILDREN,
   { apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', updateStrategy: 'InPlace' },
   { apiVersion: 'v1', kind: 'Service', resource: 'services', updateStrategy: 'InPlace' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', resource: 'statefulsets', updateStrategy: 'InPlace' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', resource: 'ingresses', updateStrategy: 'InPlace' },
-  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', resource: 'servicemonitors', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
-  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', resource: 'prometheusrules', updateStrategy: 'InPlace', integration: 'prometheus-operator' },
+  ...FEATURE_EXPOSURE_CHILDREN,
 ];
 
 /** Why the image change from the running tag to `tag` is refused, or undefined when it is allowed. */

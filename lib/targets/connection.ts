@@ -22,7 +22,7 @@ import { API_VERSION } from '../schemas/kind.js';
 import { isRecord, type K8sObject } from '../k8s/object.js';
 import { findObserved, type ObservedMap } from '../k8s/observed.js';
 import { CLUSTER_DOMAIN, DEFAULT_ADMIN_SECRET } from '../cluster/names.js';
-import { NEO4J_UID } from '../cluster/children.js';
+import { NEO4J_POD_UID, neo4jContainerSecurityContext } from '../neo4j/pod.js';
 import { PORTS } from '../neo4j/config.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
 import type { StandaloneSpec } from '../schemas/standalone.js';
@@ -261,13 +261,7 @@ export function cypherShellContainer(connection: TargetConnection, run: CypherSh
       { name: 'NEO4J_HOOKS_CYPHER', value: run.cypher },
     ],
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: neo4jContainerSecurityContext(),
     volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
   };
 }
@@ -284,9 +278,9 @@ export function cypherShellPod(connection: TargetConnection, run: CypherShellRun
     enableServiceLinks: false,
     securityContext: {
       runAsNonRoot: true,
-      runAsUser: NEO4J_UID,
-      runAsGroup: NEO4J_UID,
-      fsGroup: NEO4J_UID,
+      runAsUser: NEO4J_POD_UID,
+      runAsGroup: NEO4J_POD_UID,
+      fsGroup: NEO4J_POD_UID,
       seccompProfile: { type: 'RuntimeDefault' },
     },
     ...(connection.imagePullSecrets.length ? { imagePullSecrets: connection.imagePullSecrets.map((name) => ({ name })) } : {}),
