@@ -41,7 +41,7 @@ export interface ServerPodInput {
   internalPorts: readonly ContainerPort[];
   /** The TLS Secret and its trust when the server serves TLS. */
   tls?: { secretName: string; trust: TlsTrust };
-  /** Whether query monitoring (the metrics port and the Prometheus annotations) is on. */
+  /** Whether query monitoring is on (adds the metrics port). */
   monitoring: boolean;
   plugins?: PluginSet;
   /** The ConfigMap with neo4j.conf, startup.sh and health.sh. */
@@ -103,8 +103,8 @@ function serverContainer(input: ServerPodInput): Container {
 /**
  * The server pod spec: one `neo4j` container with ports client, https (TLS), internal, metrics
  * (monitoring) in that order; no service account token (the server needs no API access); five
- * minutes to shut down. Deterministic: equal inputs give equal specs, and nothing of the input
- * is shared with the result except the given affinity and topology spread constraints.
+ * minutes to shut down. Deterministic: equal inputs give equal specs. Resources, node selector and
+ * tolerations are copied; env entries, port objects, affinity and spread constraints are placed as given.
  */
 export function serverPodSpec(input: ServerPodInput): PodSpec {
   const volumes: Volume[] = [
