@@ -11,37 +11,16 @@ import type { HookRequest } from '../hook/reconciler.js';
 import type { K8sObject } from '../k8s/object.js';
 import type { Neo4jVersion } from '../neo4j/version.js';
 import { certificateNotReady, deploymentFeatures, deploymentFeatureChildren, featureSpecFindings, type DeploymentFeatures } from '../features/deployment.js';
-import { serviceDnsNames, tlsModeOf, type DeploymentTls, type TlsSource } from '../tls/certificate.js';
-import { adminSecretFor } from '../secrets/external-secret.js';
+import { serviceDnsNames } from '../tls/certificate.js';
 import { serverPlacement, type ServerPlacement } from '../placement/scheduling.js';
 import { resolveZones, zoneFindings } from '../placement/zones.js';
 import { clusterLabels, serverSelector } from './labels.js';
 import type { Cluster, ClusterModel } from './model.js';
 import { CLUSTER_DOMAIN, type ClusterNames } from './names.js';
 
-/** Who provides the TLS Secret `<c>-tls-secret` (shared with standalones: lib/tls/certificate.ts). */
-export type { TlsSource };
-
-/** TLS as the cluster runs it (the shared {@link DeploymentTls}). */
-export type ClusterTls = DeploymentTls;
-
 /** Which optional features a cluster uses (the shared {@link DeploymentFeatures}), and its server placement. */
 export interface ClusterFeatures extends DeploymentFeatures {
   placement: ServerPlacement;
-}
-
-/** The TLS mode of a spec: a present tls block without mode is cert-manager (the CRD default). */
-export function tlsMode(spec: Cluster['spec']): string {
-  return tlsModeOf(spec.tls);
-}
-
-/**
- * The Secret the servers take their admin credentials from: spec.auth.adminSecret, else the
- * auth ExternalSecret's target `<c>-auth-secret` when spec.auth.externalSecrets is enabled,
- * else `neo4j-admin-secret`.
- */
-export function adminSecretOf(spec: Cluster['spec'], names: ClusterNames): string {
-  return adminSecretFor(spec.auth, names.authSecret);
 }
 
 /** The features of `cluster` for image `version`. Pure on the CR: never reads observed objects. */

@@ -7,6 +7,7 @@
  * Ready (the operator said True while forming, which let databases and backups start against a
  * cluster that was not there).
  */
+import { tlsModeOf } from '../tls/certificate.js';
 import { buildConditions, type ConditionInput } from '../k8s/conditions.js';
 import { deploymentEndpoints, deploymentStatusResult, previousStatusString, readyCondition, readyProgressing, validationFailedPhase, type DeploymentStatusInput, type DeploymentStatusResult } from '../neo4j/deployment-status.js';
 import type { Cluster } from './model.js';
@@ -79,7 +80,7 @@ export function clusterStatus(input: StatusInput): StatusResult {
     message,
     conditions: buildConditions([readyCondition(phase, message, errors.length > 0), progressing, ...(scalingDown ? [scalingDown] : [])], previous, cluster.metadata.generation, request.now),
     replicas: { servers, ready },
-    endpoints: deploymentEndpoints(names, cluster.metadata.namespace!, cluster.spec.tls?.mode === 'cert-manager'),
+    endpoints: deploymentEndpoints(names, cluster.metadata.namespace!, tlsModeOf(cluster.spec.tls) === 'cert-manager'),
     ...(version ? { version } : {}),
     ...(lastUpgradeTime ? { lastUpgradeTime } : {}),
     ...(upgradeStatus ? { upgradeStatus } : {}),

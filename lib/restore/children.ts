@@ -21,6 +21,7 @@ import type { RestoreHooks, RestoreSpec } from '../schemas/restore.js';
 import type { K8sObject } from '../k8s/object.js';
 import { parseGoDuration } from '../k8s/duration.js';
 import { versionAtLeast } from '../neo4j/version.js';
+import { neo4jContainerSecurityContext } from '../neo4j/pod.js';
 import { NEO4J_UID } from '../cluster/children.js';
 import { cypherMap, quoteIdentifier, quoteString } from '../cypher/quote.js';
 import { restoreJobName, restoreLabels, type RestoreStep } from '../backup/names.js';
@@ -164,14 +165,6 @@ function credentials(target: Target): EnvVar[] {
   ];
 }
 
-const NEO4J_SECURITY = {
-  runAsNonRoot: true,
-  runAsUser: NEO4J_UID,
-  runAsGroup: NEO4J_UID,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-};
-
 function podSpec(target: Target, container: Container, hardened: boolean): PodSpec {
   return {
     restartPolicy: 'Never',
@@ -214,7 +207,7 @@ export function buildRestoreJob(model: RestoreModel): Job & K8sObject {
       { name: 'DETAIL_QUERY', value: queries.detail },
       { name: 'WAIT_TIMEOUT_SECONDS', value: String(wait) },
     ],
-    securityContext: NEO4J_SECURITY,
+    securityContext: neo4jContainerSecurityContext(),
   };
   return job(model, 'restore', {
     backoffLimit: 0,
@@ -235,7 +228,7 @@ export function buildCypherHookJob(model: RestoreModel, step: 'pre-restore-cyphe
     command: ['/bin/bash', '-c', CYPHER_HOOK_SCRIPT, 'neo4j-restore-hook'],
     args: [...(hooks.cypherStatements ?? [])],
     env: [...credentials(target), { name: 'HOOK_DATABASE', value: spec.databaseName }],
-    securityContext: NEO4J_SECURITY,
+    securityContext: neo4jContainerSecurityContext(),
   };
   return job(model, step, {
     backoffLimit: 0,

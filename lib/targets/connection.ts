@@ -26,6 +26,8 @@ import { NEO4J_POD_UID, neo4jContainerSecurityContext } from '../neo4j/pod.js';
 import { PORTS } from '../neo4j/config.js';
 import { parseNeo4jVersion, type Neo4jVersion } from '../neo4j/version.js';
 import type { StandaloneSpec } from '../schemas/standalone.js';
+import type { TLSSpec } from '../schemas/shared.js';
+import { tlsModeOf } from '../tls/certificate.js';
 import { tlsServed } from '../standalone/model.js';
 
 /** The kinds a `clusterRef` may name, in lookup order (a cluster wins over a standalone). */
@@ -153,7 +155,7 @@ export function targetConnection(target: Target): TargetConnection | undefined {
   const cluster = target.kind === 'Neo4jEnterpriseCluster';
   // The standalone reconciler decides whether its server actually serves TLS; a cluster with
   // cert-manager TLS serves Bolt over TLS (optional TLS, so +ssc always connects).
-  const tls = cluster ? record(target.spec.tls).mode === 'cert-manager' : tlsServed(target.spec as unknown as StandaloneSpec);
+  const tls = cluster ? isRecord(target.spec.tls) && tlsModeOf(target.spec.tls as TLSSpec) === 'cert-manager' : tlsServed(target.spec as unknown as StandaloneSpec);
   const service = cluster ? `${target.name}-client` : `${target.name}-service`;
   const host = `${service}.${target.namespace}.svc.${CLUSTER_DOMAIN}`;
   const base = cluster ? 'neo4j' : 'bolt';

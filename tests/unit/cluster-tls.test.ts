@@ -5,6 +5,10 @@
  * issuable, and scaling (the Certificate changes, the server pods do not).
  */
 import { describe, expect, it } from 'vitest';
+import { runSync } from '../../lib/hook/run.js';
+import { buildSyncRequest } from '../../lib/hook/request.js';
+import { reconcilerFor } from '../../lib/registry.js';
+import type { K8sObject } from '../../lib/k8s/object.js';
 import type { Volume } from 'kubernetes-types/core/v1.js';
 import { CLUSTER_CHILDREN } from '../../lib/cluster/reconciler.js';
 import { TRUST_ALL_ANNOTATION, buildCertificate, certificateErrors } from '../../lib/tls/certificate.js';
@@ -299,5 +303,15 @@ describe('cluster TLS: scaling', () => {
     ]);
     expect(serverSet(five).spec!.template).toEqual(serverSet(three).spec!.template);
     expect(serverSet(five).spec!.replicas).toBe(5);
+  });
+});
+
+describe('a tls block without mode (the API server defaults it to cert-manager)', () => {
+  it('serves TLS and reports the https endpoint even when the mode was never defaulted (a parent that bypassed admission)', () => {
+    const doc = withTls((d) => delete (d.spec.tls as Record<string, unknown>).mode);
+    const reconciler = reconcilerFor('neo4jenterpriseclusters')!;
+    const response = runSync(reconciler, buildSyncRequest(reconciler, doc as unknown as K8sObject, []), new Date('2026-01-01T00:00:00Z'));
+    expect(response.children.some((c) => c.kind === 'Certificate')).toBe(true);
+    expect((response.status.endpoints as Record<string, unknown>).https).toBe('https://graph-client.ns.svc.cluster.local:7473');
   });
 });
