@@ -1,5 +1,5 @@
 /**
- * The gaps once pinned as `it.fails` in the HTTP and property suites, closed at their source:
+ * Untrusted input handled at its source (these were once pinned as `it.fails` known gaps):
  * core/v1 content copied into pods (affinity, env valueFrom, tolerations) is modelled in the CRD
  * schemas; the hook's admission prunes fields the schema does not know before a reconciler sees
  * them (so nothing of any depth is copied into a child) and counts properties as the API server
