@@ -7,6 +7,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { K8sObject } from '../k8s/object.js';
 import { findObserved, type ObservedMap } from '../k8s/observed.js';
 import { lastApplied } from '../k8s/frozen.js';
+import { CONFIG_HASH_ANNOTATION } from '../neo4j/server-pod.js';
 
 /** The observed server StatefulSet, read defensively (any field may be missing). */
 export interface ServerSetObservation {
@@ -73,13 +74,13 @@ export function observeServerSet(children: ObservedMap, name: string, namespace:
 
 /**
  * Whether `desired` restarts the servers: its configuration hash (the pod template annotation
- * `annotation`) or its Neo4j image differs from the observed StatefulSet's.
+ * {@link CONFIG_HASH_ANNOTATION}) or its Neo4j image differs from the observed StatefulSet's.
  */
-export function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined, annotation: string): boolean {
+export function podTemplateChanged(desired: StatefulSet, observed: ServerSetObservation | undefined): boolean {
   if (!observed) return false;
   const current = (observed.object as unknown as StatefulSet).spec?.template;
   return (
-    current?.metadata?.annotations?.[annotation] !== desired.spec?.template.metadata?.annotations?.[annotation] ||
+    current?.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] !== desired.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION] ||
     observed.image !== desired.spec?.template.spec?.containers[0]?.image
   );
 }

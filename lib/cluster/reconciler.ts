@@ -19,7 +19,7 @@ import { keepImmutableFields } from '../k8s/statefulset.js';
 import { parseNeo4jVersion } from '../neo4j/version.js';
 import { NODE_RELATED, needsZoneDiscovery, nodesRule } from '../placement/zones.js';
 import { observedPluginStatus, PLUGIN_RELATED, pluginsRule, targetPlugins } from '../plugins/target.js';
-import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet, CONFIG_HASH_ANNOTATION } from './children.js';
+import { buildConfigMap, buildPodDisruptionBudget, buildServiceAccount, buildServices, buildStatefulSet } from './children.js';
 import { FEATURE_EXPOSURE_CHILDREN, FEATURE_SECRET_CHILDREN } from '../features/deployment.js';
 import { featureChildren, featureFindings } from './features.js';
 import { backupAgentChildren, backupAgentFindings } from './backup-agent.js';
@@ -110,7 +110,7 @@ function syncCluster(request: HookRequest<Cluster>): Desired {
     ...scale.jobs,
   ];
   const lifecycle = { ...(rollout.report ? { rollout: rollout.report } : {}), ...(scale.condition ? { scalingDown: scale.condition } : {}), settling: scale.settling };
-  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed, CONFIG_HASH_ANNOTATION), lifecycle });
+  const { status, resyncAfterSeconds } = clusterStatus({ request, names, observed, warnings, errors, rolling: podTemplateChanged(statefulSet, observed), lifecycle });
   return { status: { ...status, ...observedPluginStatus(observed?.object) }, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
 

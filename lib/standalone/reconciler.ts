@@ -14,7 +14,6 @@ import type { K8sObject } from '../k8s/object.js';
 import { frozenChildren } from '../k8s/frozen.js';
 import { keepImmutableFields } from '../k8s/statefulset.js';
 import { checkUpgradePath, parseNeo4jVersion } from '../neo4j/version.js';
-import { CONFIG_HASH_ANNOTATION } from '../neo4j/server-pod.js';
 import { imageTag, observeServerSet, podTemplateChanged, type ServerSetObservation } from '../cluster/observation.js';
 import { buildConfigMap, buildServices, buildStatefulSet } from './children.js';
 import { FEATURE_EXPOSURE_CHILDREN, FEATURE_SECRET_CHILDREN } from '../features/deployment.js';
@@ -84,7 +83,7 @@ function syncStandalone(request: HookRequest<Standalone>): Desired {
   const model = standaloneModel(standalone, plugins?.set);
   const statefulSet = keepImmutable(buildStatefulSet(model), observed, warnings);
   const children = [buildConfigMap(model), ...buildServices(model), statefulSet, ...standaloneFeatureChildren(model)];
-  const rolling = podTemplateChanged(statefulSet, observed, CONFIG_HASH_ANNOTATION);
+  const rolling = podTemplateChanged(statefulSet, observed);
   const { status, resyncAfterSeconds } = standaloneStatus({ request, names, observed, warnings, errors, rolling, tls });
   return { status: { ...status, ...observedPluginStatus(observed?.object) }, children, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
