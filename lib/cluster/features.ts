@@ -44,7 +44,7 @@ export function featureFindings(request: HookRequest<Cluster>, names: ClusterNam
   const cluster = request.parent;
   const { spec } = cluster;
   const features = clusterFeatures(cluster, names, version);
-  const { errors, warnings } = featureSpecFindings({ shape: 'cluster', spec, annotations: cluster.metadata.annotations, features, names });
+  const { errors, warnings } = featureSpecFindings({ shape: 'cluster', spec, annotations: cluster.metadata.annotations, features, names, metricsService: names.metrics });
   warnings.push(...features.placement.warnings);
   const zones = zoneFindings(spec.topology, resolveZones(spec.topology, request.related));
   errors.push(...zones.errors);

@@ -129,8 +129,8 @@ export interface FeatureSpecFindingsInput {
   /** {@link deploymentFeatures} of the same spec and annotations. */
   features: DeploymentFeatures;
   names: Pick<FeatureNames, 'tlsSecret' | 'authSecret'>;
-  /** The metrics Service named in monitoring warnings (the monitoring module's placeholder when unset). */
-  metricsService?: string;
+  /** The metrics Service named in monitoring warnings. */
+  metricsService: string;
 }
 
 /**

@@ -105,7 +105,7 @@ export function monitoringErrors(qm: QueryMonitoring | undefined): string[] {
  * Warnings for fields of an enabled spec.queryMonitoring that have no effect; `metricsService`
  * names the Service Prometheus scrapes instead of a custom endpoint.
  */
-export function monitoringWarnings(qm: QueryMonitoring | undefined, metricsService = '<cluster>-metrics'): string[] {
+export function monitoringWarnings(qm: QueryMonitoring | undefined, metricsService: string): string[] {
   if (!monitoringEnabled(qm)) return [];
   const warnings: string[] = [];
   if (qm.metricsExport?.customEndpoint) {

@@ -155,7 +155,7 @@ describe('monitoring: checks', () => {
 
   it('warns about the fields with no effect', () => {
     expect(warnings(sync(monitored({ sampling: { rate: '0.5' }, metricsExport: { customEndpoint: 'http://x' } })))).toEqual([
-      'spec.queryMonitoring.metricsExport.customEndpoint is not used: Prometheus scrapes the <cluster>-metrics Service',
+      'spec.queryMonitoring.metricsExport.customEndpoint is not used: Prometheus scrapes the graph-metrics Service',
       'spec.queryMonitoring.sampling is not used: Neo4j logs every query slower than slowQueryThreshold',
     ]);
   });
