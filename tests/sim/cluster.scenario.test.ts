@@ -5,7 +5,7 @@
  * responses. Round counts are upper bounds with the measured value in a comment: they are the
  * convergence cost (one round = one Metacontroller pass over the due parents).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { objectToUpdate } from './apply.js';
 import {
@@ -26,31 +26,15 @@ import {
 } from './cluster-helpers.js';
 import { deepEqual, isObject } from './json.js';
 import { isPodReady, podRevision, type KubeOptions } from './kube.js';
-import { Simulator, startHookServer, type HookServer, type RoundReport } from './simulator.js';
+import type { RoundReport, Simulator } from './simulator.js';
+import { useSimulators } from './harness.js';
 
 const id = clusterId('neo4j', 'graph');
 /** Pods become ready this long after they are created. */
 const POD_READY_SECONDS = 10;
 
-let server: HookServer;
-let sims: Simulator[] = [];
+const simulator = useSimulators({ podReadySeconds: POD_READY_SECONDS });
 
-beforeAll(async () => {
-  server = await startHookServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.stop()));
-  sims = [];
-});
-
-async function simulator(kube: KubeOptions = {}): Promise<Simulator> {
-  const sim = await Simulator.start({ server, kube: { podReadySeconds: POD_READY_SECONDS, ...kube } });
-  sims.push(sim);
-  return sim;
-}
 
 /** A simulator with `cluster` created and rolled out; returns the rounds that took. */
 async function readyCluster(spec: Parameters<typeof clusterDoc>[1] = {}, kube: KubeOptions = {}, cluster: ClusterId = id) {

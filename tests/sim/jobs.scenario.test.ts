@@ -4,34 +4,22 @@
  * post-restore hooks, whose Jobs run one after another in order; a Neo4jDatabase created, Ready,
  * then deleted with `deletionPolicy: Drop`, finalized only after its DROP Job succeeded.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { API_VERSION } from '../../lib/schemas/kind.js';
 import { clusterDoc, clusterId, isRolledOut } from './cluster-helpers.js';
 import { isObject } from './json.js';
-import { Simulator, startHookServer, type HookServer } from './simulator.js';
+import type { Simulator } from './simulator.js';
+import { useSimulators } from './harness.js';
 
 const NS = 'shop';
 const cluster = clusterId(NS, 'orders');
 
-let server: HookServer;
-let sims: Simulator[] = [];
-
-beforeAll(async () => {
-  server = await startHookServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.stop()));
-  sims = [];
-});
+const startSimulator = useSimulators({ podReadySeconds: 10, jobSeconds: 30 });
 
 /** A simulator with cluster `orders` Ready. */
 async function withReadyCluster(): Promise<Simulator> {
-  const sim = await Simulator.start({ server, kube: { podReadySeconds: 10, jobSeconds: 30 } });
-  sims.push(sim);
+  const sim = await startSimulator();
   sim.create(clusterDoc(cluster));
   await sim.runUntil((s) => isRolledOut(s, cluster), 30);
   await sim.settle();

@@ -6,7 +6,7 @@
  * Round counts are upper bounds with the measured value in a comment (one round = one
  * Metacontroller pass over the due parents).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import {
   changedChildren,
@@ -22,31 +22,19 @@ import {
 } from './cluster-helpers.js';
 import { isObject } from './json.js';
 import { isPodReady, type KubeOptions } from './kube.js';
-import { Simulator, startHookServer, type HookServer, type RoundReport } from './simulator.js';
+import type { RoundReport, Simulator } from './simulator.js';
+import { useSimulators } from './harness.js';
 
 const id = clusterId('neo4j', 'graph');
 const POD_READY_SECONDS = 10;
 const OLD = '5.26.0-enterprise';
 const NEW = '2025.06.0-enterprise';
 
-let server: HookServer;
-let sims: Simulator[] = [];
-
-beforeAll(async () => {
-  server = await startHookServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.stop()));
-  sims = [];
-});
+const startSimulator = useSimulators({ podReadySeconds: POD_READY_SECONDS });
 
 /** A simulator with `spec` created, rolled out and at rest (status.version set: the cluster formed). */
 async function formedCluster(spec: Parameters<typeof clusterDoc>[1] = {}, kube: KubeOptions = {}) {
-  const sim = await Simulator.start({ server, kube: { podReadySeconds: POD_READY_SECONDS, ...kube } });
-  sims.push(sim);
+  const sim = await startSimulator(kube);
   sim.create(clusterDoc(id, spec));
   await sim.runUntil((s) => isRolledOut(s, id) && clusterStatus(s, id)?.version !== undefined, 30);
   await sim.settle();

@@ -6,36 +6,24 @@
  * behind and nothing hanging (no finalizer). Round counts are upper bounds with the measured
  * value in a comment.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { API_VERSION } from '../../lib/schemas/kind.js';
 import { PLUGINS_ANNOTATION } from '../../lib/plugins/target.js';
 import { clusterDoc, clusterId, clusterStatus, isRolledOut, podUids, serverPods, templateConfigHash } from './cluster-helpers.js';
 import { isObject } from './json.js';
 import { isPodReady } from './kube.js';
-import { Simulator, startHookServer, type HookServer, type RoundReport } from './simulator.js';
+import type { RoundReport, Simulator } from './simulator.js';
+import { useSimulators } from './harness.js';
 
 const id = clusterId('neo4j', 'graph');
 const POD_READY_SECONDS = 10;
 const pluginRef = (name: string) => ({ apiVersion: API_VERSION, kind: 'Neo4jPlugin', namespace: id.namespace, name });
 
-let server: HookServer;
-let sims: Simulator[] = [];
-
-beforeAll(async () => {
-  server = await startHookServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.stop()));
-  sims = [];
-});
+const startSimulator = useSimulators({ podReadySeconds: POD_READY_SECONDS });
 
 async function readyCluster(): Promise<Simulator> {
-  const sim = await Simulator.start({ server, kube: { podReadySeconds: POD_READY_SECONDS } });
-  sims.push(sim);
+  const sim = await startSimulator();
   sim.create(clusterDoc(id));
   await sim.runUntil((s) => isRolledOut(s, id), 30);
   await sim.settle();

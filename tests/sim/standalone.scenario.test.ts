@@ -2,38 +2,22 @@
  * The Neo4jEnterpriseStandalone kind on the simulator: create → Ready → configuration change →
  * delete, asserting on the simulated objects (pods, claims, API writes), not only on responses.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { K8sObject } from '../../lib/k8s/object.js';
 import { CONFIG_HASH_ANNOTATION } from '../../lib/neo4j/server-pod.js';
 import { API_VERSION } from '../../lib/schemas/kind.js';
 import { changedChildren } from './cluster-helpers.js';
 import { isObject } from './json.js';
 import { isPodReady } from './kube.js';
-import { Simulator, startHookServer, type HookServer } from './simulator.js';
+import type { Simulator } from './simulator.js';
+import { useSimulators } from './harness.js';
 
 const NAMESPACE = 'neo4j';
 const NAME = 'solo';
 const REF = { apiVersion: API_VERSION, kind: 'Neo4jEnterpriseStandalone', namespace: NAMESPACE, name: NAME };
 
-let server: HookServer;
-let sims: Simulator[] = [];
+const simulator = useSimulators({ podReadySeconds: 10 });
 
-beforeAll(async () => {
-  server = await startHookServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.stop()));
-  sims = [];
-});
-
-async function simulator(): Promise<Simulator> {
-  const sim = await Simulator.start({ server, kube: { podReadySeconds: 10 } });
-  sims.push(sim);
-  return sim;
-}
 
 function standaloneDoc(persistence: Record<string, unknown> = {}): K8sObject {
   return {
